@@ -1,0 +1,77 @@
+/**
+ * The validated shape of a node's configuration. Profiles in config/*.yaml are layered over
+ * config/defaults.yaml, then environment variables, then CLI flags; the loader validates the
+ * result against this shape and rejects unknown keys, wrong types and out-of-range values.
+ */
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type CryptoBackendChoice = 'auto' | 'native' | 'noble';
+
+export interface PeerConfig {
+  /** Stable node id, unique in the cluster. */
+  id: string;
+  /** host:port of the peer's gRPC server. */
+  address: string;
+}
+
+export interface NodeConfig {
+  /** Profile names applied, in order (for logs and `status`). */
+  profiles: string[];
+  node: {
+    id: string;
+    /** Folder for LMDB files, the Raft log and the keystore. */
+    dataDir: string;
+  };
+  grpc: {
+    host: string;
+    port: number;
+    maxReceiveMessageBytes: number;
+    maxSendMessageBytes: number;
+    /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per connection. */
+    maxConcurrentStreams: number;
+    keepaliveTimeMs: number;
+    keepaliveTimeoutMs: number;
+    keepalivePermitWithoutCalls: boolean;
+  };
+  shards: {
+    count: number;
+    /** Records per shard ring; a power of two. */
+    ringRecords: number;
+    /** Bytes per ring record; a multiple of 8. */
+    ringRecordBytes: number;
+  };
+  batching: {
+    maxBatchTransactions: number;
+    maxBatchBytes: number;
+    groupCommitWindowMs: number;
+    groupCommitMaxEntries: number;
+  };
+  workers: {
+    /** Threads in the piscina shard pool. */
+    piscinaThreads: number;
+    piscinaIdleTimeoutMs: number;
+  };
+  raft: {
+    peers: PeerConfig[];
+    tickMs: number;
+    heartbeatTicks: number;
+    electionTicksMin: number;
+    electionTicksMax: number;
+    maxInflightBytes: number;
+    snapshotEveryEntries: number;
+  };
+  crypto: {
+    backend: CryptoBackendChoice;
+    keystore: {
+      /** scrypt cost parameters for the key-encryption key. */
+      scryptN: number;
+      scryptR: number;
+      scryptP: number;
+      /** Name of the environment variable that holds the operator secret. */
+      secretEnv: string;
+    };
+  };
+  log: {
+    level: LogLevel;
+  };
+}
