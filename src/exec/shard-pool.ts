@@ -1,0 +1,43 @@
+/**
+ * The piscina pool of shard workers. Shard workers verify signatures and execute committed
+ * batches against LMDB; they never touch the network (DESIGN.md, Threads). The pool is sized
+ * once at start (min = max threads) so memory is fixed while the node runs.
+ */
+import { Piscina } from 'piscina';
+import type { NodeConfig } from '../config/types.js';
+import { assert } from '../errors.js';
+import type { ShardTask, ShardTaskResult, ShardWorkerData } from './shard-tasks.js';
+
+export interface ShardPool {
+  threadCount: number;
+  run<T extends ShardTask>(task: T): Promise<ShardTaskResult<T>>;
+  /** Waits for queued tasks to finish, then stops the threads. */
+  close(): Promise<void>;
+}
+
+export async function startShardPool(config: NodeConfig, shardRings: SharedArrayBuffer[]): Promise<ShardPool> {
+  assert(shardRings.length === config.shards.count, 'one ring per shard');
+  const workerData: ShardWorkerData = { shardRings };
+  const piscina = new Piscina<ShardTask, unknown>({
+    // Compiled layout: dist/src/exec/shard-pool.js → dist/workers/shard.js
+    filename: new URL('../../workers/shard.js', import.meta.url).href,
+    name: 'runShardTask',
+    minThreads: config.workers.piscinaThreads,
+    maxThreads: config.workers.piscinaThreads,
+    idleTimeout: config.workers.piscinaIdleTimeoutMs,
+    workerData,
+  });
+  const pool: ShardPool = {
+    threadCount: config.workers.piscinaThreads,
+    run: (task) => piscina.run(task) as Promise<ShardTaskResult<typeof task>>,
+    close: () => piscina.close(),
+  };
+  // Start-up check: every shard's ring is readable from a pool thread with the layout the
+  // main thread created, so a mismatch fails the start instead of the first batch.
+  for (let shard = 0; shard < shardRings.length; shard++) {
+    const described = await pool.run({ kind: 'describe-ring', shard });
+    assert(described.records === config.shards.ringRecords, `shard ${shard} ring records seen by a worker`);
+    assert(described.recordBytes === config.shards.ringRecordBytes, `shard ${shard} ring record size seen by a worker`);
+  }
+  return pool;
+}

@@ -1,0 +1,48 @@
+/**
+ * The acceptor thread: hosts the node's one gRPC port. It decodes requests and hands work on;
+ * it never executes transactions and never writes ledger state (DESIGN.md, Threads).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { NodeConfig } from '../config/types.js';
+import { createLogger } from '../log/logger.js';
+import { startGrpcServer, type RunningGrpcServer } from '../server/grpc-server.js';
+import type { ControlReply, ControlRequest } from '../node/thread-messages.js';
+import { openHostedServices } from './hosted-services.js';
+
+export interface AcceptorThreadData {
+  config: NodeConfig;
+  /** One ring per shard, written by this thread and read by that shard's worker. */
+  shardRings: SharedArrayBuffer[];
+}
+
+export async function runAcceptorThread(port: MessagePort, data: AcceptorThreadData): Promise<void> {
+  const logger = createLogger({ level: data.config.log.level, component: 'acceptor' });
+  const reply = (message: ControlReply): void => port.postMessage(message);
+  let server: RunningGrpcServer;
+  let services: Awaited<ReturnType<typeof openHostedServices>>;
+  try {
+    services = await openHostedServices(data.config, logger);
+    server = await startGrpcServer(data.config.grpc, services.hosted);
+  } catch (error) {
+    reply({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  server.setServing('SERVING');
+  logger.info('gRPC server listening', {
+    host: data.config.grpc.host,
+    port: server.port,
+    services: services.hosted.map((service) => service.name),
+  });
+  reply({ type: 'ready', port: server.port });
+
+  port.on('message', (request: ControlRequest) => {
+    if (request.type !== 'drain') return;
+    void (async () => {
+      await server.drain(request.graceMs);
+      await services.close();
+      logger.info('gRPC server drained');
+      reply({ type: 'drained' });
+      port.close();
+    })();
+  });
+}

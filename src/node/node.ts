@@ -1,0 +1,125 @@
+/**
+ * The main thread's job: start the node's threads in order, watch them, and stop them in the
+ * reverse order. It holds no ledger state and serves no RPC itself.
+ *
+ *   start: shard rings → shard pool (piscina) → Raft thread → acceptor thread (gRPC port)
+ *   stop:  acceptor drains (no new calls, in-flight calls finish) → Raft thread stops →
+ *          shard pool closes → process may exit
+ */
+import { Worker } from 'node:worker_threads';
+import type { NodeConfig } from '../config/types.js';
+import type { Logger } from '../log/logger.js';
+import { createRing } from '../ring/index.js';
+import { startShardPool, type ShardPool } from '../exec/shard-pool.js';
+import type { AcceptorThreadData } from '../ingest/acceptor-thread.js';
+import type { RaftThreadData } from '../consensus/raft-thread.js';
+import { waitForReply, type ControlRequest } from './thread-messages.js';
+
+const threadStartTimeoutMs = 30_000;
+const threadStopTimeoutMs = 30_000;
+const threadExitGraceMs = 5_000;
+
+export interface RunningNode {
+  /** The gRPC port actually bound (differs from config when config asks for port 0). */
+  port: number;
+  /** Drains and stops every thread. Safe to call more than once. */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /** Resolves with the reason if a thread dies on its own while the node runs. */
+  failed: Promise<Error>;
+}
+
+function workerUrl(name: string): URL {
+  // Compiled layout: dist/src/node/node.js → dist/workers/<name>.js
+  return new URL(`../../workers/${name}.js`, import.meta.url);
+}
+
+export async function startNode(config: NodeConfig, logger: Logger): Promise<RunningNode> {
+  const shardRings = Array.from({ length: config.shards.count }, () =>
+    createRing({ records: config.shards.ringRecords, recordBytes: config.shards.ringRecordBytes }),
+  );
+
+  const started: Array<{ name: string; stop: () => Promise<void> }> = [];
+  let failWith: (error: Error) => void = () => {};
+  const failed = new Promise<Error>((resolve) => {
+    failWith = resolve;
+  });
+  let stopping = false;
+
+  const watch = (worker: Worker, name: string): void => {
+    worker.on('error', (error) => {
+      if (!stopping) failWith(new Error(`${name} thread failed: ${error.message}`));
+    });
+    worker.on('exit', (code) => {
+      if (!stopping) failWith(new Error(`${name} thread exited unexpectedly with code ${code}`));
+    });
+  };
+
+  const stopAll = async (): Promise<void> => {
+    stopping = true;
+    for (const part of started.reverse()) {
+      await part.stop();
+      logger.info('stopped', { part: part.name });
+    }
+    started.length = 0;
+  };
+
+  try {
+    const pool: ShardPool = await startShardPool(config, shardRings);
+    started.push({ name: 'shard pool', stop: () => pool.close() });
+    logger.info('started', { part: 'shard pool', threads: pool.threadCount });
+
+    const raftData: RaftThreadData = { config };
+    const raft = new Worker(workerUrl('raft'), { workerData: raftData, name: 'raft' });
+    await waitForReply(raft, 'ready', 'raft', threadStartTimeoutMs);
+    watch(raft, 'raft');
+    started.push({ name: 'raft thread', stop: () => stopThread(raft, 'raft', { type: 'stop' }, 'stopped') });
+    logger.info('started', { part: 'raft thread' });
+
+    const acceptorData: AcceptorThreadData = { config, shardRings };
+    const acceptor = new Worker(workerUrl('acceptor'), { workerData: acceptorData, name: 'acceptor' });
+    const ready = await waitForReply(acceptor, 'ready', 'acceptor', threadStartTimeoutMs);
+    watch(acceptor, 'acceptor');
+    let graceMsForDrain = 10_000;
+    started.push({
+      name: 'acceptor thread',
+      stop: () => stopThread(acceptor, 'acceptor', { type: 'drain', graceMs: graceMsForDrain }, 'drained'),
+    });
+    const port = ready.port ?? config.grpc.port;
+    logger.info('node started', { nodeId: config.node.id, port, profiles: config.profiles });
+
+    let stopped: Promise<void> | undefined;
+    return {
+      port,
+      failed,
+      stop(options) {
+        graceMsForDrain = options?.graceMs ?? graceMsForDrain;
+        stopped ??= stopAll();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function stopThread(
+  worker: Worker,
+  name: string,
+  request: ControlRequest,
+  expected: 'stopped' | 'drained',
+): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage(request);
+  try {
+    await waitForReply(worker, expected, name, threadStopTimeoutMs);
+  } catch {
+    // A thread that cannot finish in time is terminated: the durable state is the Raft log and
+    // LMDB, both crash-safe, so a forced stop loses nothing that was acknowledged.
+    await worker.terminate();
+  }
+  // A thread that answered has released its resources; one that lingers only holds handles.
+  const lingering = setTimeout(() => void worker.terminate(), threadExitGraceMs);
+  await exited;
+  clearTimeout(lingering);
+}
