@@ -52,8 +52,9 @@ echo "$SERVICES"
 echo "$SERVICES" | grep -qx 'grpc.health.v1.Health' || fail "reflection does not list grpc.health.v1.Health"
 
 echo "interop: grpcurl describe grpc.health.v1.Health.Check"
-"$GRPCURL" -plaintext "$ADDRESS" describe grpc.health.v1.Health.Check | tee /dev/stderr | grep -q 'rpc Check' \
-  || fail "grpcurl describe"
+DESCRIBED="$("$GRPCURL" -plaintext "$ADDRESS" describe grpc.health.v1.Health.Check)" || fail "grpcurl describe"
+echo "$DESCRIBED"
+echo "$DESCRIBED" | grep -q 'rpc Check' || fail "grpcurl describe does not show rpc Check"
 for service in $(echo "$SERVICES" | grep '^aurigraph\.'); do
   "$GRPCURL" -plaintext "$ADDRESS" describe "$service" >/dev/null || fail "grpcurl describe $service"
   echo "interop: described $service"
