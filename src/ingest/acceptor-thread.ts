@@ -19,19 +19,23 @@ export async function runAcceptorThread(port: MessagePort, data: AcceptorThreadD
   const logger = createLogger({ level: data.config.log.level, component: 'acceptor' });
   const reply = (message: ControlReply): void => port.postMessage(message);
   let server: RunningGrpcServer;
-  let services: Awaited<ReturnType<typeof openHostedServices>>;
+  let services: Awaited<ReturnType<typeof openHostedServices>> | undefined;
   try {
     services = await openHostedServices(data.config, logger);
     server = await startGrpcServer(data.config.grpc, services.hosted);
   } catch (error) {
+    // Release what opened (the keystore above all) before reporting, so the files are closed
+    // cleanly even when, say, the port is taken.
+    await services?.close().catch(() => undefined);
     reply({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
     return;
   }
+  const openServices = services;
   server.setServing('SERVING');
   logger.info('gRPC server listening', {
     host: data.config.grpc.host,
     port: server.port,
-    services: services.hosted.map((service) => service.name),
+    services: openServices.hosted.map((service) => service.name),
   });
   reply({ type: 'ready', port: server.port });
 
@@ -39,7 +43,7 @@ export async function runAcceptorThread(port: MessagePort, data: AcceptorThreadD
     if (request.type !== 'drain') return;
     void (async () => {
       await server.drain(request.graceMs);
-      await services.close();
+      await openServices.close();
       logger.info('gRPC server drained');
       reply({ type: 'drained' });
       port.close();
