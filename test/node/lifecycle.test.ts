@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '../../src/client/index.js';
-import { parseLogLines, startNodeProcess } from '../helpers/node-process.js';
+import { spawnSync } from 'node:child_process';
+import { cliPath, makeDataDir, parseLogLines, startNodeProcess } from '../helpers/node-process.js';
 
 test('a started node reports SERVING on health and drains to exit code 0 on SIGINT', async () => {
   const node = await startNodeProcess();
@@ -49,5 +50,22 @@ test('every log line the node writes is one JSON object with time, level and msg
     assert.equal(typeof entry['time'], 'string', line);
     assert.ok(['debug', 'info', 'warn', 'error'].includes(entry['level'] as string), line);
     assert.equal(typeof entry['msg'], 'string', line);
+  }
+});
+
+test('a port that is already taken fails the start with a message naming the address, exit code 1', async () => {
+  const holder = await startNodeProcess();
+  try {
+    const dataDir = makeDataDir();
+    const result = spawnSync(
+      process.execPath,
+      [cliPath, 'start', '--port', String(holder.port), '--data-dir', `${dataDir}/node`],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${holder.port}`));
+  } finally {
+    await holder.stop('SIGTERM');
+    holder.cleanup();
   }
 });
