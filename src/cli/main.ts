@@ -5,6 +5,7 @@
  */
 import { runStart } from './start.js';
 import { runStatus } from './status.js';
+import { REPORT_COMMAND_SUMMARY, runReportCommand } from '../report/index.js';
 import { CliUsageError } from './usage.js';
 
 interface Command {
@@ -15,6 +16,7 @@ interface Command {
 const commands: Record<string, Command> = {
   start: { summary: 'run a node (single node by default, data in ./data/node-1)', run: runStart },
   status: { summary: 'ask a running node over gRPC how it is', run: runStatus },
+  report: { summary: REPORT_COMMAND_SUMMARY, run: runReportCommand },
 };
 
 const overview = `aurigraph: a permissioned, post-quantum ledger node
