@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { failedPrecondition, type AurigraphError } from '../../errors.js';
 import { checkScryptParameters, saltBytes, type ScryptParameters } from './key-encryption.js';
+import { writeFileDurably } from '../../fs/write-file-durably.js';
 
 /**
  * The keystore's header: what is needed to derive the key-encryption key (scrypt parameters and
@@ -87,22 +88,7 @@ export function parseHeader(folder: string, text: string): KeystoreHeader {
 
 /** Writes the header file so that a crash leaves either no file or the whole file. */
 export function writeHeaderFile(folder: string, text: string): void {
-  const file = headerPath(folder);
-  const temporary = `${file}.tmp`;
-  const descriptor = fs.openSync(temporary, 'w', 0o600);
-  try {
-    fs.writeFileSync(descriptor, text);
-    fs.fsyncSync(descriptor);
-  } finally {
-    fs.closeSync(descriptor);
-  }
-  fs.renameSync(temporary, file);
-  const folderDescriptor = fs.openSync(folder, 'r');
-  try {
-    fs.fsyncSync(folderDescriptor);
-  } finally {
-    fs.closeSync(folderDescriptor);
-  }
+  writeFileDurably(headerPath(folder), text);
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

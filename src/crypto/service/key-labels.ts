@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { failedPrecondition } from '../../errors.js';
+import { writeFileDurably } from '../../fs/write-file-durably.js';
 
 /**
  * The operators' free-text labels of keys (GenerateKeyRequest.label), in
@@ -48,7 +49,7 @@ export class KeyLabels {
     const next = new Map(this.#labels);
     if (label.length === 0) next.delete(keyId);
     else next.set(keyId, label);
-    writeAtomically(this.file, encodeLabels(next));
+    writeFileDurably(this.file, encodeLabels(next));
     this.#labels.clear();
     for (const [id, text] of next) this.#labels.set(id, text);
   }
@@ -81,22 +82,3 @@ function parseLabels(file: string, text: string): Map<string, string> {
   return result;
 }
 
-function writeAtomically(file: string, text: string): void {
-  const folder = path.dirname(file);
-  fs.mkdirSync(folder, { recursive: true });
-  const temporary = `${file}.tmp`;
-  const descriptor = fs.openSync(temporary, 'w', 0o600);
-  try {
-    fs.writeFileSync(descriptor, text);
-    fs.fsyncSync(descriptor);
-  } finally {
-    fs.closeSync(descriptor);
-  }
-  fs.renameSync(temporary, file);
-  const folderDescriptor = fs.openSync(folder, 'r');
-  try {
-    fs.fsyncSync(folderDescriptor);
-  } finally {
-    fs.closeSync(folderDescriptor);
-  }
-}
