@@ -1,0 +1,197 @@
+/**
+ * The byte layouts of the ledger store's LMDB keys and values (other than accounts, see
+ * account-codec.ts, and block headers, see block-header.ts). Integers in keys are big-endian so
+ * that LMDB's byte order is numeric order; integers in values are little-endian. Every decoder
+ * asserts the layout it reads.
+ *
+ *   blocks        height (u64 BE)                → header (148) || block hash (32)
+ *   transactions  height (u64 BE) || index (u32 BE) → transaction record (below)
+ *   txIndex       tx hash (32)                   → height (u64 BE) || index (u32 BE), the
+ *                                                   transactions key, so one copy serves both
+ *   meta "head"   applied index u64 || height u64 || block hash (32) || state root (32)
+ *   meta "chain"  chain id u32 || fee account (32) || genesis hash (32)
+ *
+ * Transaction record: one value per transaction holds its receipt and its stored bytes, so a
+ * block costs one sequential put per transaction plus one small random put (the hash index):
+ *
+ *   offset  0  batch id             u64
+ *           8  index in batch       u32
+ *          12  status               u8
+ *          13  reject reason        u8
+ *          14  message length       u16 (UTF-8 bytes)
+ *          16  stored bytes length  u32
+ *          20  tx hash              32 bytes
+ *          52  message, then stored bytes
+ */
+import { assert } from '../errors.js';
+import { type BlockHeader, blockHeaderBytes, decodeBlockHeader, encodeBlockHeader } from './block-header.js';
+import { accountIdBytes, hashBytes, isU64 } from './bytes.js';
+
+export const heightKeyBytes = 8;
+export const positionKeyBytes = 12;
+export const transactionRecordFixedBytes = 52;
+/** Receipt messages are short sentences; a longer one is cut at this many bytes. */
+export const receiptMessageBytesMax = 1024;
+
+export function heightKey(height: bigint): Buffer {
+  assert(isU64(height), `height ${height} is a u64`);
+  const key = Buffer.allocUnsafe(heightKeyBytes);
+  key.writeBigUInt64BE(height, 0);
+  return key;
+}
+
+export function writePositionKey(target: Buffer, height: bigint, index: number): void {
+  assert(target.length === positionKeyBytes, 'a position key is 12 bytes');
+  target.writeBigUInt64BE(height, 0);
+  target.writeUInt32BE(index, 8);
+}
+
+export function decodePositionKey(bytes: Uint8Array): { height: bigint; index: number } {
+  assert(bytes.length === positionKeyBytes, `a position key is ${positionKeyBytes} bytes, got ${bytes.length}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { height: view.getBigUint64(0, false), index: view.getUint32(8, false) };
+}
+
+// ---- blocks --------------------------------------------------------------------------------
+
+export function encodeBlockRecord(header: BlockHeader, blockHash: Uint8Array): Uint8Array {
+  assert(blockHash.length === hashBytes, 'a block hash is 32 bytes');
+  const bytes = new Uint8Array(blockHeaderBytes + hashBytes);
+  bytes.set(encodeBlockHeader(header), 0);
+  bytes.set(blockHash, blockHeaderBytes);
+  return bytes;
+}
+
+export function decodeBlockRecord(bytes: Uint8Array): { header: BlockHeader; blockHash: Uint8Array } {
+  assert(bytes.length === blockHeaderBytes + hashBytes, `a block record is ${blockHeaderBytes + hashBytes} bytes, got ${bytes.length}`);
+  return { header: decodeBlockHeader(bytes.subarray(0, blockHeaderBytes)), blockHash: bytes.subarray(blockHeaderBytes) };
+}
+
+// ---- meta ----------------------------------------------------------------------------------
+
+export interface HeadRecord {
+  appliedIndex: bigint;
+  height: bigint;
+  blockHash: Uint8Array;
+  stateRoot: Uint8Array;
+}
+
+const headRecordBytes = 16 + 2 * hashBytes;
+
+export function encodeHeadRecord(head: HeadRecord): Uint8Array {
+  assert(isU64(head.appliedIndex) && isU64(head.height), 'head applied index and height are u64');
+  assert(head.blockHash.length === hashBytes && head.stateRoot.length === hashBytes, 'head hashes are 32 bytes');
+  const bytes = new Uint8Array(headRecordBytes);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0, head.appliedIndex, true);
+  view.setBigUint64(8, head.height, true);
+  bytes.set(head.blockHash, 16);
+  bytes.set(head.stateRoot, 16 + hashBytes);
+  return bytes;
+}
+
+export function decodeHeadRecord(bytes: Uint8Array): HeadRecord {
+  assert(bytes.length === headRecordBytes, `the head record is ${headRecordBytes} bytes, got ${bytes.length}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    appliedIndex: view.getBigUint64(0, true),
+    height: view.getBigUint64(8, true),
+    blockHash: new Uint8Array(bytes.subarray(16, 16 + hashBytes)),
+    stateRoot: new Uint8Array(bytes.subarray(16 + hashBytes)),
+  };
+}
+
+export interface ChainRecord {
+  chainId: number;
+  feeAccount: Uint8Array;
+  genesisHash: Uint8Array;
+}
+
+const chainRecordBytes = 4 + accountIdBytes + hashBytes;
+
+export function encodeChainRecord(chain: ChainRecord): Uint8Array {
+  assert(Number.isInteger(chain.chainId) && chain.chainId >= 0 && chain.chainId <= 0xffffffff, 'chain id is a u32');
+  assert(chain.feeAccount.length === accountIdBytes && chain.genesisHash.length === hashBytes, 'chain record ids are 32 bytes');
+  const bytes = new Uint8Array(chainRecordBytes);
+  new DataView(bytes.buffer).setUint32(0, chain.chainId, true);
+  bytes.set(chain.feeAccount, 4);
+  bytes.set(chain.genesisHash, 4 + accountIdBytes);
+  return bytes;
+}
+
+export function decodeChainRecord(bytes: Uint8Array): ChainRecord {
+  assert(bytes.length === chainRecordBytes, `the chain record is ${chainRecordBytes} bytes, got ${bytes.length}`);
+  return {
+    chainId: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true),
+    feeAccount: new Uint8Array(bytes.subarray(4, 4 + accountIdBytes)),
+    genesisHash: new Uint8Array(bytes.subarray(4 + accountIdBytes)),
+  };
+}
+
+// ---- transactions --------------------------------------------------------------------------
+
+export interface TransactionRecord {
+  batchId: bigint;
+  batchIndex: number;
+  status: number;
+  reason: number;
+  message: string;
+  txHash: Uint8Array;
+  storedBytes: Uint8Array;
+}
+
+/** The UTF-8 bytes of a receipt message, cut at receiptMessageBytesMax on a character boundary. */
+export function receiptMessageBytes(message: string): Uint8Array {
+  const bytes = Buffer.from(message, 'utf8');
+  if (bytes.length <= receiptMessageBytesMax) return bytes;
+  let end = receiptMessageBytesMax;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end);
+}
+
+/**
+ * Writes the record into `target` (grown when too small) and returns the record's bytes, a view
+ * of `target`'s buffer: put it before the next call.
+ */
+export function writeTransactionRecord(target: { buffer: Buffer }, record: Omit<TransactionRecord, 'message'>, messageBytes: Uint8Array): Uint8Array {
+  assert(isU64(record.batchId), 'batch id is a u64');
+  assert(Number.isInteger(record.batchIndex) && record.batchIndex >= 0 && record.batchIndex <= 0xffffffff, 'batch index is a u32');
+  assert(record.txHash.length === hashBytes, 'a tx hash is 32 bytes');
+  assert(messageBytes.length <= receiptMessageBytesMax, 'receipt message is bounded');
+  const length = transactionRecordFixedBytes + messageBytes.length + record.storedBytes.length;
+  if (target.buffer.length < length) target.buffer = Buffer.allocUnsafe(Math.max(length, target.buffer.length * 2));
+  const bytes = target.buffer;
+  bytes.writeBigUInt64LE(record.batchId, 0);
+  bytes.writeUInt32LE(record.batchIndex, 8);
+  bytes[12] = record.status;
+  bytes[13] = record.reason;
+  bytes.writeUInt16LE(messageBytes.length, 14);
+  bytes.writeUInt32LE(record.storedBytes.length, 16);
+  bytes.set(record.txHash, 20);
+  bytes.set(messageBytes, transactionRecordFixedBytes);
+  bytes.set(record.storedBytes, transactionRecordFixedBytes + messageBytes.length);
+  return bytes.subarray(0, length);
+}
+
+export function decodeTransactionRecord(bytes: Uint8Array): TransactionRecord {
+  assert(bytes.length >= transactionRecordFixedBytes, `a transaction record is at least ${transactionRecordFixedBytes} bytes, got ${bytes.length}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const messageLength = view.getUint16(14, true);
+  const storedLength = view.getUint32(16, true);
+  assert(messageLength <= receiptMessageBytesMax, `receipt message is at most ${receiptMessageBytesMax} bytes`);
+  assert(
+    bytes.length === transactionRecordFixedBytes + messageLength + storedLength,
+    `transaction record length ${bytes.length} matches its parts (${transactionRecordFixedBytes} + ${messageLength} + ${storedLength})`,
+  );
+  const messageStart = transactionRecordFixedBytes;
+  const storedStart = messageStart + messageLength;
+  return {
+    batchId: view.getBigUint64(0, true),
+    batchIndex: view.getUint32(8, true),
+    status: bytes[12]!,
+    reason: bytes[13]!,
+    message: Buffer.from(bytes.buffer, bytes.byteOffset + messageStart, messageLength).toString('utf8'),
+    txHash: bytes.subarray(20, 20 + hashBytes),
+    storedBytes: bytes.subarray(storedStart, storedStart + storedLength),
+  };
+}
