@@ -37,7 +37,7 @@ function protocEntryName(name: string): string {
 }
 
 /** Returns true when something was renamed. */
-function fixMessage(message: MessageDescriptor, scope: string): boolean {
+function renameMapEntriesIn(message: MessageDescriptor, scope: string): boolean {
   let changed = false;
   const messageScope = `${scope}.${message.name}`;
   for (const nested of message.nestedType) {
@@ -52,7 +52,7 @@ function fixMessage(message: MessageDescriptor, scope: string): boolean {
       }
       changed = true;
     }
-    changed = fixMessage(nested, messageScope) || changed;
+    changed = renameMapEntriesIn(nested, messageScope) || changed;
   }
   return changed;
 }
@@ -61,7 +61,7 @@ function fixFileDescriptor(bytes: Buffer): Buffer {
   const file = descriptor.FileDescriptorProto.decode(bytes);
   const scope = file.package ? `.${file.package}` : '';
   let changed = false;
-  for (const message of file.messageType) changed = fixMessage(message, scope) || changed;
+  for (const message of file.messageType) changed = renameMapEntriesIn(message, scope) || changed;
   return changed ? Buffer.from(descriptor.FileDescriptorProto.encode(file).finish()) : bytes;
 }
 
