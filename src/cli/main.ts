@@ -7,6 +7,8 @@ import { runStart } from './start.js';
 import { runStatus } from './status.js';
 import { REPORT_COMMAND_SUMMARY, runReportCommand } from '../report/index.js';
 import { CliUsageError } from './usage.js';
+import { LOAD_COMMAND_SUMMARY, runLoad } from './load.js';
+import { SOAK_COMMAND_SUMMARY, runSoakCommand } from './soak.js';
 
 interface Command {
   summary: string;
@@ -17,6 +19,8 @@ const commands: Record<string, Command> = {
   start: { summary: 'run a node (single node by default, data in ./data/node-1)', run: runStart },
   status: { summary: 'ask a running node over gRPC how it is', run: runStatus },
   report: { summary: REPORT_COMMAND_SUMMARY, run: runReportCommand },
+  load: { summary: LOAD_COMMAND_SUMMARY, run: runLoad },
+  soak: { summary: SOAK_COMMAND_SUMMARY, run: runSoakCommand },
 };
 
 const overview = `aurigraph: a permissioned, post-quantum ledger node

@@ -59,6 +59,8 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
   // A TxBatch arrives in one gRPC message, and one batch must fit in what a follower may have in flight.
   ordered('batching.maxBatchBytes', 'grpc.maxReceiveMessageBytes', false),
   ordered('batching.maxBatchBytes', 'raft.maxInflightBytes', false),
+  // A full batch must be admissible, or a client sending batches of the allowed size would wait forever.
+  ordered('batching.maxBatchTransactions', 'batching.maxInflightTransactions', false),
   {
     fields: ['raft.peers', 'node.id'],
     holds: (value) => {

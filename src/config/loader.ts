@@ -30,7 +30,8 @@ export interface LoadConfigOptions {
  * Builds a node's configuration: config/defaults.yaml, then the profile chain (base first),
  * then AURIGRAPH_* environment variables, then `overrides`. Every value is checked against the
  * schema as it is applied, then cross-field rules run over the result. Throws one ConfigError
- * listing every problem found. node.dataDir comes back as an absolute path.
+ * listing every problem found. node.dataDir comes back as an absolute path (against the working
+ * directory), ledger.genesisFile too (against the config folder).
  */
 export function loadConfig(options: LoadConfigOptions = {}): NodeConfig {
   const environment = options.env ?? process.env;
@@ -73,10 +74,10 @@ export function loadConfig(options: LoadConfigOptions = {}): NodeConfig {
   }
 
   if (values.issues.length > 0) throw new ConfigError(values.issues);
-  return buildConfig(values, chain.map((layer) => layer.name));
+  return buildConfig(values, chain.map((layer) => layer.name), configDirectory);
 }
 
-function buildConfig(values: ConfigValues, profiles: string[]): NodeConfig {
+function buildConfig(values: ConfigValues, profiles: string[], configDirectory: string): NodeConfig {
   const tree: Record<string, unknown> = { profiles };
   for (const field of configFields) {
     const segments = field.path.split('.');
@@ -93,5 +94,8 @@ function buildConfig(values: ConfigValues, profiles: string[]): NodeConfig {
   }
   const config = tree as unknown as NodeConfig;
   config.node.dataDir = path.resolve(config.node.dataDir);
+  // The genesis document ships beside the profiles, so a relative path names a file there
+  // whatever the working directory is.
+  config.ledger.genesisFile = path.resolve(configDirectory, config.ledger.genesisFile);
   return config;
 }

@@ -24,17 +24,23 @@ export interface ProfileLayer {
 const chainLengthMax = 16;
 const profileNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 const listingDepthMax = 4;
+/** config/genesis/ holds genesis documents (ledger.genesisFile), which are not profiles. */
+const genesisFolderName = 'genesis';
 
 function isFilePath(reference: string): boolean {
   return reference.endsWith('.yaml') || reference.endsWith('.yml');
 }
 
-/** Profile names in a config folder ('dev', 'cluster-3/node-1', …), sorted; defaults.yaml is not one. */
+/**
+ * Profile names in a config folder ('dev', 'cluster-3/node-1', …), sorted; defaults.yaml is not
+ * one, nor is anything in the top-level genesis/ folder.
+ */
 export function listProfiles(configDirectory: string): string[] {
   const names: string[] = [];
   const visit = (folder: string, prefix: string, depth: number): void => {
     if (depth > listingDepthMax) return;
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.isDirectory() && depth === 0 && entry.name === genesisFolderName) continue;
       if (entry.isDirectory()) visit(path.join(folder, entry.name), `${prefix}${entry.name}/`, depth + 1);
       else if (entry.isFile() && entry.name.endsWith('.yaml')) names.push(prefix + entry.name.slice(0, -'.yaml'.length));
     }

@@ -1,5 +1,5 @@
 import { assert } from '../errors.js';
-import type { CryptoBackendChoice, LogLevel, NodeConfig, PeerConfig } from './types.js';
+import type { CryptoBackendChoice, LogLevel, NodeConfig, PeerConfig, StateMachineChoice } from './types.js';
 
 /**
  * Every configuration field, described once: its type, what it may hold and what it tunes.
@@ -176,11 +176,13 @@ const fieldTable: { [Path in ConfigFieldPath]: SpecFor<ValueAt<NodeConfig, Path>
   },
   'shards.ringRecordBytes': {
     kind: 'integer',
-    min: 64,
+    // The smallest verify record (src/wire/verify-record-layout.ts): a batch-signed transaction
+    // without payload. A transaction that does not fit the configured size is rejected, not the node.
+    min: 136,
     max: 65_536,
     multipleOf: 8,
     unit: 'bytes',
-    description: 'Bytes per ring record; at least one transaction record (64 bytes).',
+    description: 'Bytes per ring record; one record holds one transaction (136 bytes + payload + signature) or rejects it.',
   },
   'batching.maxBatchTransactions': {
     kind: 'integer',
@@ -195,6 +197,20 @@ const fieldTable: { [Path in ConfigFieldPath]: SpecFor<ValueAt<NodeConfig, Path>
     max: 256 * mebibyte,
     unit: 'bytes',
     description: 'Largest encoded TxBatch; at most grpc.maxReceiveMessageBytes.',
+  },
+  'batching.maxPayloadBytes': {
+    kind: 'integer',
+    min: 0,
+    max: 65_535,
+    unit: 'bytes',
+    description: 'Largest transaction payload accepted; a log entry stores the length in 16 bits.',
+  },
+  'batching.maxInflightTransactions': {
+    kind: 'integer',
+    min: 1,
+    max: 16_777_216,
+    unit: 'transactions',
+    description: 'Transactions admitted and not yet answered, across all calls; beyond it the node stops reading client streams.',
   },
   'batching.groupCommitWindowMs': {
     kind: 'integer',
@@ -271,6 +287,15 @@ const fieldTable: { [Path in ConfigFieldPath]: SpecFor<ValueAt<NodeConfig, Path>
     unit: 'entries',
     description: 'Applied entries between snapshots (and log compaction).',
   },
+  'raft.rawProposals': {
+    kind: 'boolean',
+    description: 'Allow ConsensusService.Propose to append opaque payloads (tooling, benchmarks); keep false in production.',
+  },
+  'raft.stateMachine': {
+    kind: 'enum',
+    values: ['ledger', 'digest'] satisfies StateMachineChoice[],
+    description: 'What committed entries are applied to: the ledger (transactions) or a digest of the log (Raft alone: consensus tests and benchmarks).',
+  },
   'crypto.backend': {
     kind: 'enum',
     values: ['auto', 'native', 'noble'] satisfies CryptoBackendChoice[],
@@ -308,6 +333,12 @@ const fieldTable: { [Path in ConfigFieldPath]: SpecFor<ValueAt<NodeConfig, Path>
     kind: 'enum',
     values: ['debug', 'info', 'warn', 'error'] satisfies LogLevel[],
     description: 'Least severe level written to the JSON log.',
+  },
+  'ledger.genesisFile': {
+    kind: 'string',
+    pattern: /^[^\0\r\n]{1,4096}$/,
+    patternDescription: 'a non-empty path of at most 4096 characters on one line',
+    description: 'The genesis document (YAML) the ledger starts from; relative paths resolve against the config folder.',
   },
 };
 

@@ -6,6 +6,8 @@
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type CryptoBackendChoice = 'auto' | 'native' | 'noble';
+/** What committed log entries are applied to (src/consensus/apply-target.ts). */
+export type StateMachineChoice = 'ledger' | 'digest';
 
 export interface PeerConfig {
   /** Stable node id, unique in the cluster. */
@@ -43,6 +45,10 @@ export interface NodeConfig {
   batching: {
     maxBatchTransactions: number;
     maxBatchBytes: number;
+    /** Largest transaction payload accepted, 0..65535 (a log entry stores a u16 length). */
+    maxPayloadBytes: number;
+    /** Transactions admitted and not yet answered, across all calls; more stops reading streams. */
+    maxInflightTransactions: number;
     groupCommitWindowMs: number;
     groupCommitMaxEntries: number;
   };
@@ -59,6 +65,10 @@ export interface NodeConfig {
     electionTicksMax: number;
     maxInflightBytes: number;
     snapshotEveryEntries: number;
+    /** Whether ConsensusService.Propose (opaque payloads, for tooling and benchmarks) is allowed. */
+    rawProposals: boolean;
+    /** 'ledger': the transaction pipeline; 'digest': a fingerprint of the log (Raft alone). */
+    stateMachine: StateMachineChoice;
   };
   crypto: {
     backend: CryptoBackendChoice;
@@ -73,5 +83,12 @@ export interface NodeConfig {
   };
   log: {
     level: LogLevel;
+  };
+  ledger: {
+    /**
+     * The genesis document (YAML) the ledger starts from; relative paths resolve against the
+     * config folder. Absolute after loading.
+     */
+    genesisFile: string;
   };
 }

@@ -6,18 +6,21 @@
 import { Piscina } from 'piscina';
 import type { NodeConfig } from '../config/types.js';
 import { assert } from '../errors.js';
+import { ApplyFirstQueue } from './apply-first-queue.js';
+import { ledgerDirectoryFor } from './ledger-directory.js';
 import type { ShardTask, ShardTaskResult, ShardWorkerData } from './shard-tasks.js';
 
 export interface ShardPool {
   threadCount: number;
-  run<T extends ShardTask>(task: T): Promise<ShardTaskResult<T>>;
+  /** Runs a task on some pool thread; `transferList` moves buffers instead of copying them. */
+  run<T extends ShardTask>(task: T, transferList?: ArrayBuffer[]): Promise<ShardTaskResult<T>>;
   /** Waits for queued tasks to finish, then stops the threads. */
   close(): Promise<void>;
 }
 
 export async function startShardPool(config: NodeConfig, shardRings: SharedArrayBuffer[]): Promise<ShardPool> {
   assert(shardRings.length === config.shards.count, 'one ring per shard');
-  const workerData: ShardWorkerData = { shardRings };
+  const workerData: ShardWorkerData = { shardRings, ledgerDirectory: ledgerDirectoryFor(config), cryptoBackend: config.crypto.backend };
   const piscina = new Piscina<ShardTask, unknown>({
     // Compiled layout: dist/src/exec/shard-pool.js → dist/workers/shard.js
     filename: new URL('../../workers/shard.js', import.meta.url).href,
@@ -26,10 +29,12 @@ export async function startShardPool(config: NodeConfig, shardRings: SharedArray
     maxThreads: config.workers.piscinaThreads,
     idleTimeout: config.workers.piscinaIdleTimeoutMs,
     workerData,
+    taskQueue: new ApplyFirstQueue(),
   });
   const pool: ShardPool = {
     threadCount: config.workers.piscinaThreads,
-    run: (task) => piscina.run(task) as Promise<ShardTaskResult<typeof task>>,
+    run: (task, transferList) =>
+      piscina.run(task, transferList === undefined ? undefined : { transferList }) as Promise<ShardTaskResult<typeof task>>,
     close: () => piscina.close(),
   };
   // Start-up check: every shard's ring is readable from a pool thread with the layout the

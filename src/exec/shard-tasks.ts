@@ -1,13 +1,32 @@
 /**
- * The tasks a shard worker runs. Each task names its shard; the worker reaches that shard's
- * ring through the SharedArrayBuffers it was given at start, so tasks carry references, not
- * transaction bytes.
+ * The tasks a shard worker runs, and the runner that dispatches them (workers/shard.ts wires it
+ * to piscina). Tasks carry references (a shard's ring, an entry in shared memory), not
+ * transaction bytes, on the way in; results come back in transferred buffers.
+ *
+ *   describe-ring   start-up check that a worker sees the ring layout the main thread made
+ *   verify          consume `count` verify records from one shard's ring: hash, check the
+ *                   signature or the submitter's authorisation, emit compact records
+ *   seal-batch      Merkle roots of a verified batch and its one batch-signature check
+ *   execute-shard   phase 1 of a committed block for one shard (src/ledger executeShard)
  */
-import { readRingLayout } from '../ring/index.js';
+import type { CryptoBackendChoice } from '../config/types.js';
 import { invalidArgument } from '../errors.js';
+import type { BlockContext, ChainParameters, ShardExecution } from '../ledger/index.js';
+import { readRingLayout } from '../ring/index.js';
+import { runExecuteShard } from './execute-phase-one.js';
+import { runSealBatch, type SealBatchResult, type SealBatchTask } from './seal-batch.js';
+import { runVerify, type VerifyResult, type VerifyTask } from './verify-records.js';
+import { WorkerContext } from './worker-context.js';
+
+export type { VerifyTask, VerifyResult, SubmitterAuthorisation } from './verify-records.js';
+export { verifyResultViews, type VerifyResultViews } from './verify-records.js';
+export type { SealBatchTask, SealBatchResult } from './seal-batch.js';
 
 export interface ShardWorkerData {
   shardRings: SharedArrayBuffer[];
+  /** The ledger's LMDB folder, opened read-only-in-practice by each worker on first use. */
+  ledgerDirectory: string;
+  cryptoBackend: CryptoBackendChoice;
 }
 
 export interface DescribeRingTask {
@@ -21,22 +40,47 @@ export interface RingDescription {
   recordBytes: number;
 }
 
-export type ShardTask = DescribeRingTask;
+export interface ExecuteShardTask {
+  kind: 'execute-shard';
+  shard: number;
+  shardCount: number;
+  /** The log entry (without its kind byte), shared by every shard task of the block. */
+  entry: SharedArrayBuffer;
+  entryBytes: number;
+  /** homeShardsOf(entry), computed once per block by the coordinator. */
+  homeShards: SharedArrayBuffer;
+  context: BlockContext;
+  chain: ChainParameters;
+}
 
-export type ShardTaskResult<T extends ShardTask> = T extends DescribeRingTask ? RingDescription : never;
+export type ShardTask = DescribeRingTask | VerifyTask | SealBatchTask | ExecuteShardTask;
+
+export type ShardTaskResult<T extends ShardTask> = T extends DescribeRingTask
+  ? RingDescription
+  : T extends VerifyTask
+    ? VerifyResult
+    : T extends SealBatchTask
+      ? SealBatchResult
+      : T extends ExecuteShardTask
+        ? ShardExecution
+        : never;
 
 export function createShardTaskRunner(data: ShardWorkerData) {
-  const ringOf = (shard: number): SharedArrayBuffer => {
-    const ring = data.shardRings[shard];
-    if (!ring) throw invalidArgument('shard', `no shard ${shard}; this node has ${data.shardRings.length}`);
-    return ring;
-  };
-  return function runShardTask(task: ShardTask): ShardTaskResult<ShardTask> {
+  const context = new WorkerContext(data);
+  return function runShardTask(task: ShardTask): unknown {
     switch (task.kind) {
       case 'describe-ring': {
-        const layout = readRingLayout(ringOf(task.shard));
-        return { shard: task.shard, records: layout.capacityRecords, recordBytes: layout.recordBytes };
+        const layout = readRingLayout(context.ring(task.shard));
+        return { shard: task.shard, records: layout.capacityRecords, recordBytes: layout.recordBytes } satisfies RingDescription;
       }
+      case 'verify':
+        return runVerify(context, task);
+      case 'seal-batch':
+        return runSealBatch(context, task);
+      case 'execute-shard':
+        return runExecuteShard(context, task);
+      default:
+        throw invalidArgument('kind', `unknown shard task ${JSON.stringify((task as { kind?: unknown }).kind)}`);
     }
   };
 }

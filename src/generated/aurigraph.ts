@@ -288,9 +288,15 @@ export type NodeRole = (typeof NodeRole)[keyof typeof NodeRole];
 export const LogEntryType = {
   /** Never written. */
   LOG_ENTRY_TYPE_UNSPECIFIED: 0,
-  /** A verified TxBatch to apply; `data` is its encoding. */
+  /**
+   * A normal entry: `data` starts with an entry kind byte (0x01 transaction batch, 0x02 raw
+   * proposal; docs/pipeline.md, Formats).
+   */
   BATCH: 1,
-  /** A membership change; `data` is an encoded ClusterMembership (the new configuration). */
+  /**
+   * A single-server membership change: 9 bytes, a change type (1 add, 2 remove) and the
+   * node's numeric Raft id as a big-endian u64 (src/raft/conf-change.ts).
+   */
   MEMBERSHIP: 2,
   /** The empty entry a new leader appends to commit entries of earlier terms; `data` is empty. */
   NO_OP: 3,
@@ -362,8 +368,8 @@ export interface LogEntry {
    */
   type: LogEntryType;
   /**
-   * The leader's clock when it created the entry; this is the block timestamp, so execution
-   * never reads a clock of its own.
+   * Unused (0): the block timestamp travels inside a transaction batch's data, where the
+   * leader's pipeline writes it (docs/pipeline.md, Log entry), so it is covered by the log.
    *
    * `fixed64`, field 4.
    */
@@ -479,11 +485,23 @@ export interface AppendEntriesRequest {
    */
   entries: LogEntry[];
   /**
-   * Leader's commit index.
+   * Leader's commit index; for a heartbeat, the lower of that and the follower's known match.
    *
    * `uint64`, field 6.
    */
   leaderCommit: bigint;
+  /**
+   * The node this request is for; a node refuses requests meant for another id.
+   *
+   * `string`, field 7.
+   */
+  followerId: string;
+  /**
+   * A heartbeat: no consistency check and no entries, it only carries `leader_commit`.
+   *
+   * `bool`, field 8.
+   */
+  heartbeat: boolean;
 }
 
 /** Codec for {@link AppendEntriesRequest}. */
@@ -509,6 +527,8 @@ function createAppendEntriesRequest(partial?: Partial<AppendEntriesRequest>): Ap
     prevLogTerm: partial?.prevLogTerm ?? 0n,
     entries: partial?.entries ?? [],
     leaderCommit: partial?.leaderCommit ?? 0n,
+    followerId: partial?.followerId ?? '',
+    heartbeat: partial?.heartbeat ?? false,
   };
 }
 
@@ -522,6 +542,8 @@ function encodeAppendEntriesRequest(message: AppendEntriesRequest, writer: runti
     writer.ldelim();
   }
   if (message.leaderCommit !== 0n) runtime.writeUint64(writer.uint32(48), message.leaderCommit, 'AppendEntriesRequest.leaderCommit');
+  if (message.followerId.length !== 0) writer.uint32(58).string(message.followerId);
+  if (message.heartbeat) writer.uint32(64).bool(message.heartbeat);
 }
 
 function decodeAppendEntriesRequest(reader: runtime.ProtoReader, end: number): AppendEntriesRequest {
@@ -552,6 +574,14 @@ function decodeAppendEntriesRequest(reader: runtime.ProtoReader, end: number): A
       case 6:
         runtime.expectWireType(tag, 0, 'AppendEntriesRequest.leaderCommit');
         message.leaderCommit = runtime.readUint64(reader);
+        break;
+      case 7:
+        runtime.expectWireType(tag, 2, 'AppendEntriesRequest.followerId');
+        message.followerId = reader.string();
+        break;
+      case 8:
+        runtime.expectWireType(tag, 0, 'AppendEntriesRequest.heartbeat');
+        message.heartbeat = reader.bool();
         break;
       default:
         runtime.skipField(reader, tag, 'aurigraph.v11.AppendEntriesRequest');
@@ -586,14 +616,15 @@ export interface AppendEntriesResponse {
    */
   matchIndex: bigint;
   /**
-   * On failure: the first index of the conflicting term (or the follower's last index + 1
-   * when its log is too short), so the leader can skip back a whole term at once.
+   * On failure: the follower's guess at where the logs agree, so the leader can skip back a
+   * whole term at once: its last index at or below `rejected_index` whose term is at most
+   * `prev_log_term`.
    *
    * `uint64`, field 4.
    */
   conflictIndex: bigint;
   /**
-   * On failure: the term of the conflicting entry; 0 when the log was too short.
+   * On failure: the follower's term at `conflict_index` (0 when that entry is compacted).
    *
    * `uint64`, field 5.
    */
@@ -604,6 +635,25 @@ export interface AppendEntriesResponse {
    * `string`, field 6.
    */
   followerId: string;
+  /**
+   * On failure: the `prev_log_index` of the refused request.
+   *
+   * `uint64`, field 7.
+   */
+  rejectedIndex: bigint;
+  /**
+   * Answers a heartbeat (only `term` is meaningful).
+   *
+   * `bool`, field 8.
+   */
+  heartbeat: boolean;
+  /**
+   * The follower dropped the request without an answer (for example, it was queued behind too
+   * many others); Raft retries.
+   *
+   * `bool`, field 9.
+   */
+  ignored: boolean;
 }
 
 /** Codec for {@link AppendEntriesResponse}. */
@@ -629,6 +679,9 @@ function createAppendEntriesResponse(partial?: Partial<AppendEntriesResponse>): 
     conflictIndex: partial?.conflictIndex ?? 0n,
     conflictTerm: partial?.conflictTerm ?? 0n,
     followerId: partial?.followerId ?? '',
+    rejectedIndex: partial?.rejectedIndex ?? 0n,
+    heartbeat: partial?.heartbeat ?? false,
+    ignored: partial?.ignored ?? false,
   };
 }
 
@@ -639,6 +692,9 @@ function encodeAppendEntriesResponse(message: AppendEntriesResponse, writer: run
   if (message.conflictIndex !== 0n) runtime.writeUint64(writer.uint32(32), message.conflictIndex, 'AppendEntriesResponse.conflictIndex');
   if (message.conflictTerm !== 0n) runtime.writeUint64(writer.uint32(40), message.conflictTerm, 'AppendEntriesResponse.conflictTerm');
   if (message.followerId.length !== 0) writer.uint32(50).string(message.followerId);
+  if (message.rejectedIndex !== 0n) runtime.writeUint64(writer.uint32(56), message.rejectedIndex, 'AppendEntriesResponse.rejectedIndex');
+  if (message.heartbeat) writer.uint32(64).bool(message.heartbeat);
+  if (message.ignored) writer.uint32(72).bool(message.ignored);
 }
 
 function decodeAppendEntriesResponse(reader: runtime.ProtoReader, end: number): AppendEntriesResponse {
@@ -669,6 +725,18 @@ function decodeAppendEntriesResponse(reader: runtime.ProtoReader, end: number): 
       case 6:
         runtime.expectWireType(tag, 2, 'AppendEntriesResponse.followerId');
         message.followerId = reader.string();
+        break;
+      case 7:
+        runtime.expectWireType(tag, 0, 'AppendEntriesResponse.rejectedIndex');
+        message.rejectedIndex = runtime.readUint64(reader);
+        break;
+      case 8:
+        runtime.expectWireType(tag, 0, 'AppendEntriesResponse.heartbeat');
+        message.heartbeat = reader.bool();
+        break;
+      case 9:
+        runtime.expectWireType(tag, 0, 'AppendEntriesResponse.ignored');
+        message.ignored = reader.bool();
         break;
       default:
         runtime.skipField(reader, tag, 'aurigraph.v11.AppendEntriesResponse');
@@ -722,6 +790,12 @@ export interface RequestVoteRequest {
    * `bool`, field 6.
    */
   leadershipTransfer: boolean;
+  /**
+   * The node asked; a node refuses requests meant for another id.
+   *
+   * `string`, field 7.
+   */
+  voterId: string;
 }
 
 /** Codec for {@link RequestVoteRequest}. */
@@ -747,6 +821,7 @@ function createRequestVoteRequest(partial?: Partial<RequestVoteRequest>): Reques
     lastLogTerm: partial?.lastLogTerm ?? 0n,
     preVote: partial?.preVote ?? false,
     leadershipTransfer: partial?.leadershipTransfer ?? false,
+    voterId: partial?.voterId ?? '',
   };
 }
 
@@ -757,6 +832,7 @@ function encodeRequestVoteRequest(message: RequestVoteRequest, writer: runtime.P
   if (message.lastLogTerm !== 0n) runtime.writeUint64(writer.uint32(32), message.lastLogTerm, 'RequestVoteRequest.lastLogTerm');
   if (message.preVote) writer.uint32(40).bool(message.preVote);
   if (message.leadershipTransfer) writer.uint32(48).bool(message.leadershipTransfer);
+  if (message.voterId.length !== 0) writer.uint32(58).string(message.voterId);
 }
 
 function decodeRequestVoteRequest(reader: runtime.ProtoReader, end: number): RequestVoteRequest {
@@ -787,6 +863,10 @@ function decodeRequestVoteRequest(reader: runtime.ProtoReader, end: number): Req
       case 6:
         runtime.expectWireType(tag, 0, 'RequestVoteRequest.leadershipTransfer');
         message.leadershipTransfer = reader.bool();
+        break;
+      case 7:
+        runtime.expectWireType(tag, 2, 'RequestVoteRequest.voterId');
+        message.voterId = reader.string();
         break;
       default:
         runtime.skipField(reader, tag, 'aurigraph.v11.RequestVoteRequest');
@@ -826,6 +906,12 @@ export interface RequestVoteResponse {
    * `string`, field 4.
    */
   voterId: string;
+  /**
+   * The voter did not answer (a pre-vote or vote ignored while it hears from a live leader).
+   *
+   * `bool`, field 5.
+   */
+  ignored: boolean;
 }
 
 /** Codec for {@link RequestVoteResponse}. */
@@ -849,6 +935,7 @@ function createRequestVoteResponse(partial?: Partial<RequestVoteResponse>): Requ
     voteGranted: partial?.voteGranted ?? false,
     preVote: partial?.preVote ?? false,
     voterId: partial?.voterId ?? '',
+    ignored: partial?.ignored ?? false,
   };
 }
 
@@ -857,6 +944,7 @@ function encodeRequestVoteResponse(message: RequestVoteResponse, writer: runtime
   if (message.voteGranted) writer.uint32(16).bool(message.voteGranted);
   if (message.preVote) writer.uint32(24).bool(message.preVote);
   if (message.voterId.length !== 0) writer.uint32(34).string(message.voterId);
+  if (message.ignored) writer.uint32(40).bool(message.ignored);
 }
 
 function decodeRequestVoteResponse(reader: runtime.ProtoReader, end: number): RequestVoteResponse {
@@ -879,6 +967,10 @@ function decodeRequestVoteResponse(reader: runtime.ProtoReader, end: number): Re
       case 4:
         runtime.expectWireType(tag, 2, 'RequestVoteResponse.voterId');
         message.voterId = reader.string();
+        break;
+      case 5:
+        runtime.expectWireType(tag, 0, 'RequestVoteResponse.ignored');
+        message.ignored = reader.bool();
         break;
       default:
         runtime.skipField(reader, tag, 'aurigraph.v11.RequestVoteResponse');
@@ -1094,6 +1186,12 @@ export interface InstallSnapshotChunk {
    * `bytes`, field 10.
    */
   snapshotHash: Uint8Array;
+  /**
+   * The node this snapshot is for; a node refuses snapshots meant for another id.
+   *
+   * `string`, field 11.
+   */
+  followerId: string;
 }
 
 /** Codec for {@link InstallSnapshotChunk}. */
@@ -1123,6 +1221,7 @@ function createInstallSnapshotChunk(partial?: Partial<InstallSnapshotChunk>): In
     done: partial?.done ?? false,
     totalSizeBytes: partial?.totalSizeBytes ?? 0n,
     snapshotHash: partial?.snapshotHash ?? new Uint8Array(0),
+    followerId: partial?.followerId ?? '',
   };
 }
 
@@ -1140,6 +1239,7 @@ function encodeInstallSnapshotChunk(message: InstallSnapshotChunk, writer: runti
   if (message.done) writer.uint32(64).bool(message.done);
   if (message.totalSizeBytes !== 0n) runtime.writeUint64(writer.uint32(72), message.totalSizeBytes, 'InstallSnapshotChunk.totalSizeBytes');
   if (message.snapshotHash.length !== 0) writer.uint32(82).bytes(message.snapshotHash);
+  if (message.followerId.length !== 0) writer.uint32(90).string(message.followerId);
 }
 
 function decodeInstallSnapshotChunk(reader: runtime.ProtoReader, end: number): InstallSnapshotChunk {
@@ -1187,6 +1287,10 @@ function decodeInstallSnapshotChunk(reader: runtime.ProtoReader, end: number): I
         runtime.expectWireType(tag, 2, 'InstallSnapshotChunk.snapshotHash');
         message.snapshotHash = runtime.readBytes(reader);
         break;
+      case 11:
+        runtime.expectWireType(tag, 2, 'InstallSnapshotChunk.followerId');
+        message.followerId = reader.string();
+        break;
       default:
         runtime.skipField(reader, tag, 'aurigraph.v11.InstallSnapshotChunk');
     }
@@ -1219,6 +1323,19 @@ export interface InstallSnapshotResponse {
    * `bool`, field 3.
    */
   installed: boolean;
+  /**
+   * The follower's last index after handling the snapshot (its commit index when it already
+   * held the snapshot's entries).
+   *
+   * `uint64`, field 4.
+   */
+  matchIndex: bigint;
+  /**
+   * The follower dropped the snapshot without an answer; the leader retries later.
+   *
+   * `bool`, field 5.
+   */
+  ignored: boolean;
 }
 
 /** Codec for {@link InstallSnapshotResponse}. */
@@ -1241,6 +1358,8 @@ function createInstallSnapshotResponse(partial?: Partial<InstallSnapshotResponse
     term: partial?.term ?? 0n,
     bytesReceived: partial?.bytesReceived ?? 0n,
     installed: partial?.installed ?? false,
+    matchIndex: partial?.matchIndex ?? 0n,
+    ignored: partial?.ignored ?? false,
   };
 }
 
@@ -1248,6 +1367,8 @@ function encodeInstallSnapshotResponse(message: InstallSnapshotResponse, writer:
   if (message.term !== 0n) runtime.writeUint64(writer.uint32(8), message.term, 'InstallSnapshotResponse.term');
   if (message.bytesReceived !== 0n) runtime.writeUint64(writer.uint32(16), message.bytesReceived, 'InstallSnapshotResponse.bytesReceived');
   if (message.installed) writer.uint32(24).bool(message.installed);
+  if (message.matchIndex !== 0n) runtime.writeUint64(writer.uint32(32), message.matchIndex, 'InstallSnapshotResponse.matchIndex');
+  if (message.ignored) writer.uint32(40).bool(message.ignored);
 }
 
 function decodeInstallSnapshotResponse(reader: runtime.ProtoReader, end: number): InstallSnapshotResponse {
@@ -1266,6 +1387,14 @@ function decodeInstallSnapshotResponse(reader: runtime.ProtoReader, end: number)
       case 3:
         runtime.expectWireType(tag, 0, 'InstallSnapshotResponse.installed');
         message.installed = reader.bool();
+        break;
+      case 4:
+        runtime.expectWireType(tag, 0, 'InstallSnapshotResponse.matchIndex');
+        message.matchIndex = runtime.readUint64(reader);
+        break;
+      case 5:
+        runtime.expectWireType(tag, 0, 'InstallSnapshotResponse.ignored');
+        message.ignored = reader.bool();
         break;
       default:
         runtime.skipField(reader, tag, 'aurigraph.v11.InstallSnapshotResponse');
@@ -1293,6 +1422,12 @@ export interface TimeoutNowRequest {
    * `string`, field 2.
    */
   leaderId: string;
+  /**
+   * The chosen successor; a node refuses requests meant for another id.
+   *
+   * `string`, field 3.
+   */
+  followerId: string;
 }
 
 /** Codec for {@link TimeoutNowRequest}. */
@@ -1314,12 +1449,14 @@ function createTimeoutNowRequest(partial?: Partial<TimeoutNowRequest>): TimeoutN
   return {
     term: partial?.term ?? 0n,
     leaderId: partial?.leaderId ?? '',
+    followerId: partial?.followerId ?? '',
   };
 }
 
 function encodeTimeoutNowRequest(message: TimeoutNowRequest, writer: runtime.ProtoWriter): void {
   if (message.term !== 0n) runtime.writeUint64(writer.uint32(8), message.term, 'TimeoutNowRequest.term');
   if (message.leaderId.length !== 0) writer.uint32(18).string(message.leaderId);
+  if (message.followerId.length !== 0) writer.uint32(26).string(message.followerId);
 }
 
 function decodeTimeoutNowRequest(reader: runtime.ProtoReader, end: number): TimeoutNowRequest {
@@ -1334,6 +1471,10 @@ function decodeTimeoutNowRequest(reader: runtime.ProtoReader, end: number): Time
       case 2:
         runtime.expectWireType(tag, 2, 'TimeoutNowRequest.leaderId');
         message.leaderId = reader.string();
+        break;
+      case 3:
+        runtime.expectWireType(tag, 2, 'TimeoutNowRequest.followerId');
+        message.followerId = reader.string();
         break;
       default:
         runtime.skipField(reader, tag, 'aurigraph.v11.TimeoutNowRequest');
@@ -1940,6 +2081,33 @@ export interface ConsensusMetrics {
    * `double`, field 13.
    */
   proposalsPerSecond: number;
+  /**
+   * Fingerprint of the applied state at `applied_index` (32 bytes): equal on every replica
+   * that applied the same log. The default state machine's is a SHA-256 chain over every
+   * applied entry (index, term, type, data); the transaction pipeline's is its state root.
+   *
+   * `bytes`, field 14.
+   */
+  appliedDigest: Uint8Array;
+  /**
+   * Raw proposals (entries of kind 0x02) applied so far.
+   *
+   * `uint64`, field 15.
+   */
+  rawProposalsApplied: bigint;
+  /**
+   * SHA-256 chain over the applied raw proposals, in log order: digest = SHA-256(previous
+   * digest || index as big-endian u64 || payload), starting from 32 zero bytes.
+   *
+   * `bytes`, field 16.
+   */
+  rawProposalDigest: Uint8Array;
+  /**
+   * Last index in this node's log.
+   *
+   * `uint64`, field 17.
+   */
+  lastLogIndex: bigint;
 }
 
 /** Codec for {@link ConsensusMetrics}. */
@@ -1972,6 +2140,10 @@ function createConsensusMetrics(partial?: Partial<ConsensusMetrics>): ConsensusM
     leaderChanges: partial?.leaderChanges ?? 0n,
     proposalsTotal: partial?.proposalsTotal ?? 0n,
     proposalsPerSecond: partial?.proposalsPerSecond ?? 0,
+    appliedDigest: partial?.appliedDigest ?? new Uint8Array(0),
+    rawProposalsApplied: partial?.rawProposalsApplied ?? 0n,
+    rawProposalDigest: partial?.rawProposalDigest ?? new Uint8Array(0),
+    lastLogIndex: partial?.lastLogIndex ?? 0n,
   };
 }
 
@@ -1992,6 +2164,10 @@ function encodeConsensusMetrics(message: ConsensusMetrics, writer: runtime.Proto
   if (message.leaderChanges !== 0n) runtime.writeUint64(writer.uint32(88), message.leaderChanges, 'ConsensusMetrics.leaderChanges');
   if (message.proposalsTotal !== 0n) runtime.writeUint64(writer.uint32(96), message.proposalsTotal, 'ConsensusMetrics.proposalsTotal');
   if (message.proposalsPerSecond !== 0) writer.uint32(105).double(message.proposalsPerSecond);
+  if (message.appliedDigest.length !== 0) writer.uint32(114).bytes(message.appliedDigest);
+  if (message.rawProposalsApplied !== 0n) runtime.writeUint64(writer.uint32(120), message.rawProposalsApplied, 'ConsensusMetrics.rawProposalsApplied');
+  if (message.rawProposalDigest.length !== 0) writer.uint32(130).bytes(message.rawProposalDigest);
+  if (message.lastLogIndex !== 0n) runtime.writeUint64(writer.uint32(136), message.lastLogIndex, 'ConsensusMetrics.lastLogIndex');
 }
 
 function decodeConsensusMetrics(reader: runtime.ProtoReader, end: number): ConsensusMetrics {
@@ -2050,6 +2226,22 @@ function decodeConsensusMetrics(reader: runtime.ProtoReader, end: number): Conse
       case 13:
         runtime.expectWireType(tag, 1, 'ConsensusMetrics.proposalsPerSecond');
         message.proposalsPerSecond = reader.double();
+        break;
+      case 14:
+        runtime.expectWireType(tag, 2, 'ConsensusMetrics.appliedDigest');
+        message.appliedDigest = runtime.readBytes(reader);
+        break;
+      case 15:
+        runtime.expectWireType(tag, 0, 'ConsensusMetrics.rawProposalsApplied');
+        message.rawProposalsApplied = runtime.readUint64(reader);
+        break;
+      case 16:
+        runtime.expectWireType(tag, 2, 'ConsensusMetrics.rawProposalDigest');
+        message.rawProposalDigest = runtime.readBytes(reader);
+        break;
+      case 17:
+        runtime.expectWireType(tag, 0, 'ConsensusMetrics.lastLogIndex');
+        message.lastLogIndex = runtime.readUint64(reader);
         break;
       default:
         runtime.skipField(reader, tag, 'aurigraph.v11.ConsensusMetrics');
@@ -2542,6 +2734,140 @@ function decodeConsensusEvent(reader: runtime.ProtoReader, end: number): Consens
     }
   }
   runtime.expectEnd(reader, end, 'aurigraph.v11.ConsensusEvent');
+  return message;
+}
+
+/**
+ * Opaque payloads to append, one log entry each, in order.
+ *
+ * Proto: `aurigraph.v11.ProposeRequest` in aurigraph/v11/consensus_service.proto.
+ */
+export interface ProposeRequest {
+  /**
+   * Between 1 and 65536 payloads; each may be empty.
+   *
+   * `repeated bytes`, field 1.
+   */
+  payloads: Uint8Array[];
+}
+
+/** Codec for {@link ProposeRequest}. */
+export const ProposeRequest: MessageCodec<ProposeRequest> = {
+  typeName: 'aurigraph.v11.ProposeRequest',
+  create: createProposeRequest,
+  encode(message: ProposeRequest): Uint8Array {
+    const writer = runtime.newWriter();
+    encodeProposeRequest(message, writer);
+    return writer.finish();
+  },
+  decode(bytes: Uint8Array): ProposeRequest {
+    const reader = runtime.newReader(bytes);
+    return decodeProposeRequest(reader, reader.len);
+  },
+};
+
+function createProposeRequest(partial?: Partial<ProposeRequest>): ProposeRequest {
+  return {
+    payloads: partial?.payloads ?? [],
+  };
+}
+
+function encodeProposeRequest(message: ProposeRequest, writer: runtime.ProtoWriter): void {
+  for (const item of message.payloads) writer.uint32(10).bytes(item);
+}
+
+function decodeProposeRequest(reader: runtime.ProtoReader, end: number): ProposeRequest {
+  const message = createProposeRequest();
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1:
+        runtime.expectWireType(tag, 2, 'ProposeRequest.payloads');
+        message.payloads.push(runtime.readBytes(reader));
+        break;
+      default:
+        runtime.skipField(reader, tag, 'aurigraph.v11.ProposeRequest');
+    }
+  }
+  runtime.expectEnd(reader, end, 'aurigraph.v11.ProposeRequest');
+  return message;
+}
+
+/**
+ * Where the payloads were committed.
+ *
+ * Proto: `aurigraph.v11.ProposeResponse` in aurigraph/v11/consensus_service.proto.
+ */
+export interface ProposeResponse {
+  /**
+   * The log index of each payload, in request order (ascending).
+   *
+   * `repeated uint64`, field 1.
+   */
+  indexes: bigint[];
+  /**
+   * The leader's term in which they were appended.
+   *
+   * `uint64`, field 2.
+   */
+  term: bigint;
+}
+
+/** Codec for {@link ProposeResponse}. */
+export const ProposeResponse: MessageCodec<ProposeResponse> = {
+  typeName: 'aurigraph.v11.ProposeResponse',
+  create: createProposeResponse,
+  encode(message: ProposeResponse): Uint8Array {
+    const writer = runtime.newWriter();
+    encodeProposeResponse(message, writer);
+    return writer.finish();
+  },
+  decode(bytes: Uint8Array): ProposeResponse {
+    const reader = runtime.newReader(bytes);
+    return decodeProposeResponse(reader, reader.len);
+  },
+};
+
+function createProposeResponse(partial?: Partial<ProposeResponse>): ProposeResponse {
+  return {
+    indexes: partial?.indexes ?? [],
+    term: partial?.term ?? 0n,
+  };
+}
+
+function encodeProposeResponse(message: ProposeResponse, writer: runtime.ProtoWriter): void {
+  if (message.indexes.length !== 0) {
+    writer.uint32(10).fork();
+    for (const item of message.indexes) runtime.writeUint64(writer, item, 'ProposeResponse.indexes');
+    writer.ldelim();
+  }
+  if (message.term !== 0n) runtime.writeUint64(writer.uint32(16), message.term, 'ProposeResponse.term');
+}
+
+function decodeProposeResponse(reader: runtime.ProtoReader, end: number): ProposeResponse {
+  const message = createProposeResponse();
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1:
+        if ((tag & 7) === 2) {
+          const packedEnd = runtime.readDelimitedEnd(reader, 'ProposeResponse.indexes');
+          while (reader.pos < packedEnd) message.indexes.push(runtime.readUint64(reader));
+          runtime.expectEnd(reader, packedEnd, 'ProposeResponse.indexes');
+        } else {
+          runtime.expectWireType(tag, 0, 'ProposeResponse.indexes');
+          message.indexes.push(runtime.readUint64(reader));
+        }
+        break;
+      case 2:
+        runtime.expectWireType(tag, 0, 'ProposeResponse.term');
+        message.term = runtime.readUint64(reader);
+        break;
+      default:
+        runtime.skipField(reader, tag, 'aurigraph.v11.ProposeResponse');
+    }
+  }
+  runtime.expectEnd(reader, end, 'aurigraph.v11.ProposeResponse');
   return message;
 }
 
@@ -10616,6 +10942,25 @@ export const ConsensusServiceDefinition = {
     originalName: 'GetNodeState',
   },
   /**
+   * Tooling and benchmarks: append opaque payloads to the log, one entry each, answered once
+   * they are committed. Refused with FAILED_PRECONDITION unless the node's config sets
+   * raft.rawProposals (dev, bench and cluster profiles do; prod does not), and on a follower
+   * (the message and the trailers aurigraph-leader-id / aurigraph-leader-address name the
+   * leader). Each entry's data is the kind byte 0x02 followed by the payload (docs/pipeline.md).
+   *
+   * `/aurigraph.v11.ConsensusService/Propose`, unary.
+   */
+  propose: {
+    path: '/aurigraph.v11.ConsensusService/Propose',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (message: ProposeRequest): Buffer => runtime.toBuffer(ProposeRequest.encode(message)),
+    requestDeserialize: (bytes: Buffer): ProposeRequest => ProposeRequest.decode(bytes),
+    responseSerialize: (message: ProposeResponse): Buffer => runtime.toBuffer(ProposeResponse.encode(message)),
+    responseDeserialize: (bytes: Buffer): ProposeResponse => ProposeResponse.decode(bytes),
+    originalName: 'Propose',
+  },
+  /**
    * Leader, term, membership and snapshot events as this node observes them, from the moment
    * of the call.
    *
@@ -10643,6 +10988,7 @@ export interface ConsensusServiceMethods {
   proposeMembershipChange: { request: MembershipChangeRequest; response: MembershipChangeResponse; requestStream: false; responseStream: false };
   getMetrics: { request: GetConsensusMetricsRequest; response: ConsensusMetrics; requestStream: false; responseStream: false };
   getNodeState: { request: GetNodeStateRequest; response: NodeState; requestStream: false; responseStream: false };
+  propose: { request: ProposeRequest; response: ProposeResponse; requestStream: false; responseStream: false };
   streamConsensusEvents: { request: StreamConsensusEventsRequest; response: ConsensusEvent; requestStream: false; responseStream: true };
 }
 
@@ -10671,6 +11017,14 @@ export interface ConsensusServiceHandlers extends grpc.UntypedServiceImplementat
   getMetrics: grpc.handleUnaryCall<GetConsensusMetricsRequest, ConsensusMetrics>;
   /** This node's role, term, leader and peers. */
   getNodeState: grpc.handleUnaryCall<GetNodeStateRequest, NodeState>;
+  /**
+   * Tooling and benchmarks: append opaque payloads to the log, one entry each, answered once
+   * they are committed. Refused with FAILED_PRECONDITION unless the node's config sets
+   * raft.rawProposals (dev, bench and cluster profiles do; prod does not), and on a follower
+   * (the message and the trailers aurigraph-leader-id / aurigraph-leader-address name the
+   * leader). Each entry's data is the kind byte 0x02 followed by the payload (docs/pipeline.md).
+   */
+  propose: grpc.handleUnaryCall<ProposeRequest, ProposeResponse>;
   /**
    * Leader, term, membership and snapshot events as this node observes them, from the moment
    * of the call.
@@ -10720,6 +11074,16 @@ export interface ConsensusServiceClient extends grpc.Client {
   getNodeState(request: GetNodeStateRequest, callback: grpc.requestCallback<NodeState>): grpc.ClientUnaryCall;
   getNodeState(request: GetNodeStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<NodeState>): grpc.ClientUnaryCall;
   getNodeState(request: GetNodeStateRequest, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: grpc.requestCallback<NodeState>): grpc.ClientUnaryCall;
+  /**
+   * Tooling and benchmarks: append opaque payloads to the log, one entry each, answered once
+   * they are committed. Refused with FAILED_PRECONDITION unless the node's config sets
+   * raft.rawProposals (dev, bench and cluster profiles do; prod does not), and on a follower
+   * (the message and the trailers aurigraph-leader-id / aurigraph-leader-address name the
+   * leader). Each entry's data is the kind byte 0x02 followed by the payload (docs/pipeline.md).
+   */
+  propose(request: ProposeRequest, callback: grpc.requestCallback<ProposeResponse>): grpc.ClientUnaryCall;
+  propose(request: ProposeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<ProposeResponse>): grpc.ClientUnaryCall;
+  propose(request: ProposeRequest, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: grpc.requestCallback<ProposeResponse>): grpc.ClientUnaryCall;
   /**
    * Leader, term, membership and snapshot events as this node observes them, from the moment
    * of the call.

@@ -3,12 +3,16 @@
  * registered once its subsystem is built; until then the port does not advertise it, so clients
  * get UNIMPLEMENTED instead of a half-working method.
  *
- * Hosted so far: CryptoService (src/crypto/service), which holds the keystore open.
+ * Hosted so far: CryptoService (src/crypto/service), which holds the keystore open, and
+ * TransactionService (src/ingest/transaction-service.ts), which holds the ledger store open,
+ * and ConsensusService (src/consensus), which forwards to the Raft thread over its port.
  */
 import type { NodeConfig } from '../config/types.js';
+import { consensusPortOfThisThread, openConsensusService } from '../consensus/consensus-service.js';
 import { openCryptoService } from '../crypto/service/index.js';
 import type { Logger } from '../log/logger.js';
 import type { HostedService } from '../server/grpc-server.js';
+import { openTransactionService, type TransactionServiceResources } from './open-transaction-service.js';
 
 export interface OpenServices {
   hosted: HostedService[];
@@ -16,7 +20,11 @@ export interface OpenServices {
   close(): Promise<void>;
 }
 
-export async function openHostedServices(config: NodeConfig, logger: Logger): Promise<OpenServices> {
+export async function openHostedServices(
+  config: NodeConfig,
+  logger: Logger,
+  transaction?: TransactionServiceResources,
+): Promise<OpenServices> {
   const hosted: HostedService[] = [];
   const closers: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
@@ -27,6 +35,19 @@ export async function openHostedServices(config: NodeConfig, logger: Logger): Pr
     const crypto = await openCryptoService({ config, logger });
     hosted.push(crypto.hosted);
     closers.push(crypto.close);
+    // TransactionService needs the shard rings and the coordinator's port (src/pipeline).
+    if (transaction !== undefined) {
+      const transactions = openTransactionService(config, logger, transaction);
+      hosted.push(transactions.hosted);
+      closers.push(transactions.close);
+    }
+    // ConsensusService needs the Raft thread's port, which the main thread hands this thread.
+    const consensusPort = consensusPortOfThisThread();
+    if (consensusPort !== undefined) {
+      const consensus = openConsensusService({ config, logger, port: consensusPort });
+      hosted.push(consensus.hosted);
+      closers.push(consensus.close);
+    }
   } catch (error) {
     // A later service failing to open must not leave an earlier one's files open.
     await close();

@@ -1,17 +1,29 @@
 /**
  * The main thread's job: start the node's threads in order, watch them, and stop them in the
- * reverse order. It holds no ledger state and serves no RPC itself.
+ * reverse order. It serves no RPC itself.
  *
- *   start: shard rings → shard pool (piscina) → Raft thread → acceptor thread (gRPC port)
- *   stop:  acceptor drains (no new calls, in-flight calls finish) → Raft thread stops →
- *          shard pool closes → process may exit
+ *   start: shard rings → shard pool (piscina) → state machine (raft.stateMachine: the pipeline
+ *          with the ledger, or the digest state machine) → apply bridge + Raft thread →
+ *          acceptor thread (gRPC port)
+ *   stop:  acceptor drains (no new calls, in-flight calls finish) → Raft thread stops (then the
+ *          apply bridge finishes what it was handed) → state machine closes → shard pool
+ *          closes → process may exit
+ *
+ * Two MessageChannels are made here: Raft thread ↔ apply bridge (committed entries, the
+ * Orderer; src/consensus/apply-protocol.ts) and acceptor ↔ Raft thread (ConsensusService;
+ * src/consensus/consensus-port-protocol.ts).
  */
-import { Worker } from 'node:worker_threads';
+import path from 'node:path';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { NodeConfig } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
 import { createRing } from '../ring/index.js';
 import { startShardPool, type ShardPool } from '../exec/shard-pool.js';
 import type { AcceptorThreadData } from '../ingest/acceptor-thread.js';
+import { startPipeline } from '../pipeline/wiring.js';
+import { startApplyBridge } from '../consensus/apply-bridge.js';
+import type { ApplyTarget } from '../consensus/apply-target.js';
+import { DigestStateMachine } from '../consensus/digest-state-machine.js';
 import type { RaftThreadData } from '../consensus/raft-thread.js';
 import { waitForReply, type ControlRequest } from './thread-messages.js';
 
@@ -68,15 +80,60 @@ export async function startNode(config: NodeConfig, logger: Logger): Promise<Run
     started.push({ name: 'shard pool', stop: () => pool.close() });
     logger.info('started', { part: 'shard pool', threads: pool.threadCount });
 
-    const raftData: RaftThreadData = { config };
-    const raft = new Worker(workerUrl('raft'), { workerData: raftData, name: 'raft' });
+    // What committed entries are applied to (src/consensus/apply-target.ts).
+    let applyTarget: ApplyTarget;
+    let pipeline: Awaited<ReturnType<typeof startPipeline>> | undefined;
+    if (config.raft.stateMachine === 'ledger') {
+      // The transaction pipeline (src/pipeline): ledger + genesis, coordinator, block applier.
+      pipeline = await startPipeline(config, logger, pool);
+      const running = pipeline;
+      started.push({ name: 'pipeline', stop: () => running.close() });
+      void running.failed.then((error) => failWith(error));
+      applyTarget = running.applyTarget;
+    } else {
+      const digest = DigestStateMachine.open(path.join(config.node.dataDir, 'digest'));
+      started.push({ name: 'digest state machine', stop: () => digest.close() });
+      applyTarget = digest;
+    }
+
+    const applyChannel = new MessageChannel();
+    const consensusChannel = new MessageChannel();
+    const bridge = startApplyBridge(applyChannel.port1, applyTarget, logger.child({ component: 'apply' }), failWith);
+    pipeline?.useOrderer(bridge.orderer);
+    const raftData: RaftThreadData = {
+      config,
+      appliedIndex: applyTarget.appliedIndex(),
+      appliedDigest: applyTarget.appliedDigest?.(),
+      applyPort: applyChannel.port2,
+      acceptorPort: consensusChannel.port1,
+    };
+    const raft = new Worker(workerUrl('raft'), { workerData: raftData, name: 'raft', transferList: [applyChannel.port2, consensusChannel.port1] });
     await waitForReply(raft, 'ready', 'raft', threadStartTimeoutMs);
     watch(raft, 'raft');
-    started.push({ name: 'raft thread', stop: () => stopThread(raft, 'raft', { type: 'stop' }, 'stopped') });
+    started.push({
+      name: 'raft thread',
+      stop: async () => {
+        await stopThread(raft, 'raft', { type: 'stop' }, 'stopped');
+        // Entries handed over before the stop are applied before the state machine closes.
+        await bridge.idle();
+        bridge.close();
+      },
+    });
     logger.info('started', { part: 'raft thread' });
 
-    const acceptorData: AcceptorThreadData = { config, shardRings };
-    const acceptor = new Worker(workerUrl('acceptor'), { workerData: acceptorData, name: 'acceptor' });
+    // The acceptor hosts ConsensusService on the Raft thread's port (src/ingest/hosted-services.ts).
+    const consensusPort: MessagePort = consensusChannel.port2;
+    const acceptorData: AcceptorThreadData & { consensusPort: MessagePort } = {
+      config,
+      shardRings,
+      consensusPort,
+      ...(pipeline === undefined ? {} : { pipelinePort: pipeline.acceptorPort }),
+    };
+    const acceptor = new Worker(workerUrl('acceptor'), {
+      workerData: acceptorData,
+      name: 'acceptor',
+      transferList: pipeline === undefined ? [consensusPort] : [consensusPort, pipeline.acceptorPort],
+    });
     const ready = await waitForReply(acceptor, 'ready', 'acceptor', threadStartTimeoutMs);
     watch(acceptor, 'acceptor');
     let graceMsForDrain = 10_000;
@@ -85,6 +142,8 @@ export async function startNode(config: NodeConfig, logger: Logger): Promise<Run
       stop: () => stopThread(acceptor, 'acceptor', { type: 'drain', graceMs: graceMsForDrain }, 'drained'),
     });
     const port = ready.port ?? config.grpc.port;
+    const host = config.grpc.host === '0.0.0.0' || config.grpc.host === '::' ? '127.0.0.1' : config.grpc.host;
+    raft.postMessage({ type: 'listening', address: `${host.includes(':') ? `[${host}]` : host}:${port}` } satisfies ControlRequest);
     logger.info('node started', { nodeId: config.node.id, port, profiles: config.profiles });
 
     let stopped: Promise<void> | undefined;

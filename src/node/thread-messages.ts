@@ -7,7 +7,9 @@ import { assert } from '../errors.js';
 
 export type ControlRequest =
   | { type: 'drain'; graceMs: number }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** To the Raft thread once the port is bound: this node's own address (a single node's leader address). */
+  | { type: 'listening'; address: string };
 
 export type ControlReply =
   | { type: 'ready'; port?: number }

@@ -86,16 +86,16 @@ test('ring memory and scrypt memory are bounded', (t) => {
   const error = expectConfigError(() =>
     loadConfig({
       configDir: folder,
-      env: { AURIGRAPH_SHARDS_COUNT: '64', AURIGRAPH_SHARDS_RING_RECORDS: '262144', AURIGRAPH_CRYPTO_KEYSTORE_SCRYPT_N: '1048576' },
+      env: { AURIGRAPH_SHARDS_COUNT: '64', AURIGRAPH_SHARDS_RING_RECORDS: '8192', AURIGRAPH_CRYPTO_KEYSTORE_SCRYPT_N: '1048576' },
       overrides: { 'crypto.keystore.scryptR': '16' },
     }),
   );
   assert.deepEqual(
     error.issues.map((issue) => issue.message),
     [
-      'shards.ringRecords = 262144 is not allowed: ring memory shards.count × shards.ringRecords × shards.ringRecordBytes = ' +
+      'shards.ringRecords = 8192 is not allowed: ring memory shards.count × shards.ringRecords × shards.ringRecordBytes = ' +
         '4294967296 bytes must be at most 2147483648 bytes (2 GiB), with shards.count = 64 (from environment variable ' +
-        `AURIGRAPH_SHARDS_COUNT) and shards.ringRecordBytes = 256 (from ${shown(folder, 'defaults.yaml')})`,
+        `AURIGRAPH_SHARDS_COUNT) and shards.ringRecordBytes = 8192 (from ${shown(folder, 'defaults.yaml')})`,
       'crypto.keystore.scryptR = 16 is not allowed: scrypt memory 128 × N × r = 2147483648 bytes must be at most ' +
         '1073741824 bytes (1 GiB), with crypto.keystore.scryptN = 1048576 (from environment variable AURIGRAPH_CRYPTO_KEYSTORE_SCRYPT_N)',
     ],
@@ -106,7 +106,7 @@ test('the largest ring memory and scrypt memory allowed pass', (t) => {
   const folder = makeConfigDir(t, {});
   const config = loadConfig({
     configDir: folder,
-    env: { AURIGRAPH_SHARDS_COUNT: '64', AURIGRAPH_SHARDS_RING_RECORDS: '131072', AURIGRAPH_CRYPTO_KEYSTORE_SCRYPT_N: '1048576' },
+    env: { AURIGRAPH_SHARDS_COUNT: '64', AURIGRAPH_SHARDS_RING_RECORDS: '4096', AURIGRAPH_CRYPTO_KEYSTORE_SCRYPT_N: '1048576' },
   });
   assert.equal(config.shards.count * config.shards.ringRecords * config.shards.ringRecordBytes, 2 ** 31);
   assert.equal(128 * config.crypto.keystore.scryptN * config.crypto.keystore.scryptR, 2 ** 30);

@@ -32,12 +32,12 @@ test('a record size that is not a multiple of 8 is rejected', (t) => {
   const error = expectConfigError(() => loadConfig({ configDir: folder, profile: 'record', env: {} }));
   assert.match(
     lineAbout(error, 'shards.ringRecordBytes'),
-    /shards\.ringRecordBytes = 100 is not allowed: must be a multiple of 8 between 64 and 65536 \(bytes\)/,
+    /shards\.ringRecordBytes = 100 is not allowed: must be a multiple of 8 between 136 and 65536 \(bytes\)/,
   );
 });
 
 test('a record smaller than one transaction record is rejected', (t) => {
-  const folder = makeConfigDir(t, { 'record.yaml': 'shards:\n  ringRecordBytes: 56\n' });
+  const folder = makeConfigDir(t, { 'record.yaml': 'shards:\n  ringRecordBytes: 128\n' });
   const error = expectConfigError(() => loadConfig({ configDir: folder, profile: 'record', env: {} }));
-  assert.match(lineAbout(error, 'shards.ringRecordBytes'), /= 56 is not allowed/);
+  assert.match(lineAbout(error, 'shards.ringRecordBytes'), /= 128 is not allowed: must be a multiple of 8 between 136 and 65536/);
 });

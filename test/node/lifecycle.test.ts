@@ -23,7 +23,7 @@ test('a started node reports SERVING on health and drains to exit code 0 on SIGI
   const stoppedParts = parseLogLines(node.logLines)
     .filter((entry) => entry['msg'] === 'stopped')
     .map((entry) => entry['part']);
-  assert.deepEqual(stoppedParts, ['acceptor thread', 'raft thread', 'shard pool'], 'threads stop in reverse start order');
+  assert.deepEqual(stoppedParts, ['acceptor thread', 'raft thread', 'pipeline', 'shard pool'], 'threads stop in reverse start order');
 });
 
 test('SIGTERM drains the same way, and the node can start again on the same data folder', async () => {

@@ -1,0 +1,108 @@
+/**
+ * The main thread's end of the apply port: runs the Raft thread's hand-offs against one
+ * ApplyTarget strictly one after another (an apply, a restore or a snapshot never overlaps
+ * another), acknowledges each with the applied index, and offers the Orderer through which the
+ * pipeline's coordinator proposes entries. A failing ApplyTarget is fatal for the node: the
+ * state it holds no longer follows the log.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { assert, invalidArgument, unavailable } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { ownedBuffer, unpackCommittedEntries, type ApplyToRaftMessage, type ProposeOutcome, type RaftToApplyMessage } from './apply-protocol.js';
+import type { ApplyTarget } from './apply-target.js';
+import { isProposableKind } from './entry-kind.js';
+
+/** Proposes entries through the Raft thread; resolves once the leader appended them (not committed). */
+export interface Orderer {
+  propose(data: Uint8Array): Promise<ProposeOutcome>;
+}
+
+export interface ApplyBridge {
+  readonly orderer: Orderer;
+  /** Resolves once every hand-off received so far has been carried out. */
+  idle(): Promise<void>;
+  /** Stops listening (after the Raft thread stopped); pending proposals are refused. */
+  close(): void;
+}
+
+/** Proposals waiting for the Raft thread's answer; the coordinator bounds its own in-flight work below this. */
+const pendingProposalsMax = 1_048_576;
+
+export function startApplyBridge(port: MessagePort, target: ApplyTarget, logger: Logger, onFatal: (error: Error) => void): ApplyBridge {
+  let tail: Promise<void> = Promise.resolve();
+  let failed = false;
+  let nextRequestId = 1;
+  const waiters = new Map<number, (outcome: ProposeOutcome) => void>();
+  const post = (message: ApplyToRaftMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+  const acknowledge = (): void => {
+    post({ type: 'applied', index: target.appliedIndex(), digest: target.appliedDigest?.() });
+  };
+
+  const carryOut = async (message: RaftToApplyMessage): Promise<void> => {
+    switch (message.type) {
+      case 'apply':
+        await target.apply(unpackCommittedEntries(message.entries, message.count));
+        acknowledge();
+        return;
+      case 'restore':
+        await target.restore({ index: message.index, data: new Uint8Array(message.data) });
+        assert(target.appliedIndex() === message.index, `after restoring a snapshot at ${message.index} the apply target is at ${target.appliedIndex()}`);
+        acknowledge();
+        return;
+      case 'snapshot-request': {
+        const snapshot = await target.snapshot();
+        const data = ownedBuffer(snapshot.data);
+        post({ type: 'snapshot', index: snapshot.index, data }, [data]);
+        return;
+      }
+      case 'proposed':
+        return;
+    }
+  };
+
+  port.on('message', (message: RaftToApplyMessage) => {
+    if (message.type === 'proposed') {
+      const resolve = waiters.get(message.requestId);
+      waiters.delete(message.requestId);
+      resolve?.(message.outcome);
+      return;
+    }
+    tail = tail.then(async () => {
+      if (failed) return;
+      try {
+        await carryOut(message);
+      } catch (error) {
+        failed = true;
+        const reason = error instanceof Error ? error : new Error(String(error));
+        logger.error('the apply target failed; the node must stop', { error: reason, handOff: message.type });
+        post({ type: 'apply-failed', message: reason.message });
+        onFatal(new Error(`apply target failed on ${message.type}: ${reason.message}`));
+      }
+    });
+  });
+
+  return {
+    orderer: {
+      propose(data) {
+        if (!isProposableKind(data[0])) {
+          return Promise.reject(invalidArgument('data', `an entry starts with a proposable kind byte (0x01 or 0x02), got ${data[0] ?? 'nothing'}`));
+        }
+        if (waiters.size >= pendingProposalsMax) return Promise.reject(unavailable('too many proposals are waiting for the Raft thread; retry later'));
+        const requestId = nextRequestId;
+        nextRequestId = nextRequestId >= Number.MAX_SAFE_INTEGER ? 1 : nextRequestId + 1;
+        const buffer = ownedBuffer(data);
+        return new Promise((resolve) => {
+          waiters.set(requestId, resolve);
+          post({ type: 'propose', requestId, data: buffer }, [buffer]);
+        });
+      },
+    },
+    idle: () => tail,
+    close() {
+      port.close();
+      for (const resolve of waiters.values()) resolve({ accepted: false, message: 'the node is stopping' });
+      waiters.clear();
+    },
+  };
+}
