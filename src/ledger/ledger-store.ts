@@ -269,7 +269,9 @@ export class LedgerStore implements AccountReader {
         );
         writePositionKey(position, header.height, index);
         this.#transactions.putSync(position, record);
-        this.#txIndex.putSync(txHash, position);
+        // The index keeps the first applied occurrence of a hash: a replayed copy that reached
+        // the log (and FAILED with NONCE_REUSED) must not hide the original's receipt.
+        this.#txIndex.putSync(txHash, position, { noOverwrite: true });
       }
       this.#meta.putSync(headKey, encodeHeadRecord(newHead));
     });

@@ -120,3 +120,28 @@ test('log entries without a block advance the applied index, durably and only fo
     rmSync(directory, { recursive: true, force: true });
   }
 });
+
+test('a replayed copy that reaches the log does not hide the original receipt', async () => {
+  const directory = makeTempDirectory();
+  try {
+    const store = openLedgerStore(directory);
+    store.initGenesis(simpleGenesis({ alice: 100n }));
+    const original = transfer(idOf('alice'), idOf('bob'), 10n, 0n, 1n);
+    const commitOne = (raftIndex: bigint) => {
+      const transactions = new ArrayExecutionTransactions([original]);
+      const context = store.nextBlockContext({ timestampMs: 1n, raftTerm: 1n, raftIndex, transactionsRoot: transactionsRootOf([original]) });
+      const execution = executeBlock(transactions, store, context, store.chainParameters(), 1);
+      store.commitBlock({ ...execution, batchId: raftIndex, transactions, appliedIndex: raftIndex });
+      return execution.statuses[0];
+    };
+    assert.equal(commitOne(10n), ReceiptStatus.COMMITTED);
+    assert.equal(commitOne(11n), ReceiptStatus.FAILED, 'the replay fails on its used nonce');
+    const receipt = store.getReceipt(original.txHash)!;
+    assert.equal(receipt.status, ReceiptStatus.COMMITTED);
+    assert.equal(receipt.blockHeight, 1n);
+    assert.equal(store.getAccount(idOf('bob'))!.balance, 10n);
+    await store.close();
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
