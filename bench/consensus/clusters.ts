@@ -105,7 +105,7 @@ export async function startAurigraph(nodeCount: number, directory: string): Prom
   });
   const addresses = ports.map((port) => `127.0.0.1:${port}`);
   const logFiles = ports.map((_, index) => `${path.join(directory, `aurigraph-${index + 1}`)}.log`);
-  const leaderAddress = await poll(`aurigraph ${nodeCount}-node cluster`, children, logFiles, async () => {
+  const leaderAddress = await stopAllIfFails(children, poll(`aurigraph ${nodeCount}-node cluster`, children, logFiles, async () => {
     for (const address of addresses) {
       const client = createClient(address, { deadlineMs: 2_000 });
       try {
@@ -116,8 +116,18 @@ export async function startAurigraph(nodeCount: number, directory: string): Prom
       }
     }
     return undefined;
-  });
+  }));
   return { leaderAddress, stop: () => stopProcesses(children) };
+}
+
+/** A cluster that never elects a leader is stopped before the error propagates. */
+async function stopAllIfFails<T>(children: readonly ChildProcess[], waiting: Promise<T>): Promise<T> {
+  try {
+    return await waiting;
+  } catch (error) {
+    await stopProcesses(children);
+    throw error;
+  }
 }
 
 export async function startEtcd(memberCount: number, directory: string): Promise<RunningCluster> {
@@ -151,7 +161,7 @@ export async function startEtcd(memberCount: number, directory: string): Promise
   });
   const addresses = clientPorts.map((port) => `127.0.0.1:${port}`);
   const logFiles = clientPorts.map((_, index) => `${path.join(directory, `etcd-${index + 1}`)}.log`);
-  const leaderAddress = await poll(`etcd ${memberCount}-member cluster`, children, logFiles, async () => {
+  const leaderAddress = await stopAllIfFails(children, poll(`etcd ${memberCount}-member cluster`, children, logFiles, async () => {
     for (const address of addresses) {
       const client = new EtcdClient(address);
       try {
@@ -161,7 +171,7 @@ export async function startEtcd(memberCount: number, directory: string): Promise
       }
     }
     return undefined;
-  });
+  }));
   return { leaderAddress, stop: () => stopProcesses(children) };
 }
 

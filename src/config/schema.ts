@@ -285,7 +285,7 @@ const fieldTable: { [Path in ConfigFieldPath]: SpecFor<ValueAt<NodeConfig, Path>
     min: 100,
     max: 100_000_000,
     unit: 'entries',
-    description: 'Applied entries between snapshots (and log compaction).',
+    description: 'Applied entries between snapshots (and log compaction); digest state machine only, the ledger does not compact yet.',
   },
   'raft.rawProposals': {
     kind: 'boolean',

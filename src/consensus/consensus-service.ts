@@ -10,7 +10,7 @@
  * (`subscriberEventsMax`): a subscriber that does not keep up is ended with RESOURCE_EXHAUSTED
  * rather than buffering without limit.
  */
-import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
 import type { NodeConfig } from '../config/types.js';
 import { AurigraphError } from '../errors.js';
@@ -193,12 +193,6 @@ export interface OpenConsensusService {
 }
 
 /** The Raft thread's port, which the main thread puts in this (acceptor) thread's workerData. */
-export function consensusPortOfThisThread(): MessagePort | undefined {
-  if (isMainThread) return undefined;
-  const data = workerData as { consensusPort?: MessagePort } | undefined;
-  return data?.consensusPort;
-}
-
 export function openConsensusService(options: { config: NodeConfig; logger: Logger; port: MessagePort }): OpenConsensusService {
   const logger = options.logger.child({ component: 'consensus-service' });
   const link = new RaftLink(options.port, logger);

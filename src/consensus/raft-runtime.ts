@@ -354,7 +354,11 @@ export class RaftRuntime {
     this.appliedIndexValue = index;
     this.applied = digest;
     const snapshotIndex = this.storage.snapshot().metadata.index;
-    if (!this.snapshotRequested && !this.stopped && index - snapshotIndex >= this.config.raft.snapshotEveryEntries) {
+    // The ledger cannot yet ship its state as a snapshot (its restore() refuses), so in ledger
+    // mode no node compacts: a follower behind a compaction point could never catch up. The
+    // log grows instead; ledger snapshots are the way to lift this.
+    const compactionAllowed = this.config.raft.stateMachine !== 'ledger';
+    if (compactionAllowed && !this.snapshotRequested && !this.stopped && index - snapshotIndex >= this.config.raft.snapshotEveryEntries) {
       this.snapshotRequested = true;
       this.postToApply({ type: 'snapshot-request' });
     }
@@ -521,9 +525,7 @@ export class RaftRuntime {
     this.counters.sample();
     const now = this.nowMs();
     const expired = (call: ProposalCall): boolean => now - call.queuedAtMs >= proposalTimeoutMs;
-    while (this.committing.length > 0 && expired(this.committing[0]!)) {
-      this.committing.shift()!.finish({ ok: false, error: unavailable(`not committed within ${proposalTimeoutMs} ms; the outcome is unknown`) });
-    }
+    // Sorted by index, not by age: check them all (they are bounded by the uncommitted-bytes limit).
     for (let position = this.committing.length - 1; position >= 0; position--) {
       if (expired(this.committing[position]!)) this.committing.splice(position, 1)[0]!.finish({ ok: false, error: unavailable(`not committed within ${proposalTimeoutMs} ms; the outcome is unknown`) });
     }

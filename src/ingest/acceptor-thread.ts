@@ -19,6 +19,8 @@ export interface AcceptorThreadData {
    * is hosted only when it is given.
    */
   pipelinePort?: MessagePort;
+  /** The Raft thread's port for ConsensusService calls, transferred by the main thread. */
+  consensusPort?: MessagePort;
 }
 
 export async function runAcceptorThread(port: MessagePort, data: AcceptorThreadData): Promise<void> {
@@ -36,6 +38,7 @@ export async function runAcceptorThread(port: MessagePort, data: AcceptorThreadD
       data.config,
       logger,
       data.pipelinePort === undefined ? undefined : { shardRings: data.shardRings, pipelinePort: data.pipelinePort },
+      data.consensusPort,
     );
     server = await startGrpcServer(data.config.grpc, services.hosted);
   } catch (error) {

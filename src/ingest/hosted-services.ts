@@ -1,14 +1,15 @@
 /**
  * Which of the seven services this node hosts, and the resources they hold open. A service is
  * registered once its subsystem is built; until then the port does not advertise it, so clients
- * get UNIMPLEMENTED instead of a half-working method.
+ * get the standard 'unknown service' status instead of a half-working method.
  *
  * Hosted so far: CryptoService (src/crypto/service), which holds the keystore open, and
  * TransactionService (src/ingest/transaction-service.ts), which holds the ledger store open,
  * and ConsensusService (src/consensus), which forwards to the Raft thread over its port.
  */
 import type { NodeConfig } from '../config/types.js';
-import { consensusPortOfThisThread, openConsensusService } from '../consensus/consensus-service.js';
+import type { MessagePort } from 'node:worker_threads';
+import { openConsensusService } from '../consensus/consensus-service.js';
 import { openCryptoService } from '../crypto/service/index.js';
 import type { Logger } from '../log/logger.js';
 import type { HostedService } from '../server/grpc-server.js';
@@ -24,6 +25,7 @@ export async function openHostedServices(
   config: NodeConfig,
   logger: Logger,
   transaction?: TransactionServiceResources,
+  consensusPort?: MessagePort,
 ): Promise<OpenServices> {
   const hosted: HostedService[] = [];
   const closers: Array<() => Promise<void>> = [];
@@ -42,7 +44,6 @@ export async function openHostedServices(
       closers.push(transactions.close);
     }
     // ConsensusService needs the Raft thread's port, which the main thread hands this thread.
-    const consensusPort = consensusPortOfThisThread();
     if (consensusPort !== undefined) {
       const consensus = openConsensusService({ config, logger, port: consensusPort });
       hosted.push(consensus.hosted);

@@ -123,7 +123,7 @@ export async function startNode(config: NodeConfig, logger: Logger): Promise<Run
 
     // The acceptor hosts ConsensusService on the Raft thread's port (src/ingest/hosted-services.ts).
     const consensusPort: MessagePort = consensusChannel.port2;
-    const acceptorData: AcceptorThreadData & { consensusPort: MessagePort } = {
+    const acceptorData: AcceptorThreadData = {
       config,
       shardRings,
       consensusPort,
