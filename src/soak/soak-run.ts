@@ -18,7 +18,7 @@ import { mkdir } from 'node:fs/promises';
 import { createClient } from '../client/index.js';
 import { decodeHistogram } from '../loadgen/latency-histogram.js';
 import type { EncodedInterval, LoadRunResult } from '../loadgen/run-result.js';
-import { splitIds, sumBalances } from '../loadgen/transactions/account-reads.js';
+import { sumBalances } from '../loadgen/transactions/account-reads.js';
 import type { LoadTarget } from '../loadgen/transactions/load-target.js';
 import { startMemorySampler, type MemorySample } from '../loadgen/transactions/memory-sampler.js';
 import { RollingWorkload } from '../loadgen/transactions/prepared-workload.js';

@@ -40,6 +40,8 @@ export interface DriveOptions {
   readonly durationMs: number;
   /** Run first and not measured (JIT, connection windows, caches); 0 by default. */
   readonly warmupMs?: number;
+  /** Per stream, the first batch number to send (continuing an earlier run on the same ledger). */
+  readonly firstBatchNumbers?: readonly number[];
   readonly intervalMs?: number;
   readonly operationTimeoutMs?: number;
   /** How long to wait after the run for receipts still due (timeouts); 5,000 ms by default. */
@@ -148,12 +150,12 @@ export async function driveTransfers(plan: WorkloadPlan, source: BatchSource, op
   let warmup: TransferSegmentResult | null = null;
   let measured: TransferSegmentResult;
   let committedInMeasured: number;
-  let nodeMemory: MemorySample[] = [];
+  let nodeMemory: MemorySample[];
   try {
-    let first: number[] | undefined;
+    let first: readonly number[] | undefined = options.firstBatchNumbers;
     if ((options.warmupMs ?? 0) > 0) {
       progress(`warming up for ${options.warmupMs} ms`);
-      warmup = await runTransferSegment({ ...segmentOptions, durationMs: options.warmupMs! });
+      warmup = await runTransferSegment({ ...segmentOptions, durationMs: options.warmupMs!, ...(first === undefined ? {} : { firstBatchNumbers: first }) });
       first = warmup.nextBatchNumbers;
     }
     const committedBefore = tally.audit().committed;
