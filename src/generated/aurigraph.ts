@@ -10105,7 +10105,8 @@ function decodeGetTransactionRequest(reader: runtime.ProtoReader, end: number): 
  */
 export interface GetTransactionResponse {
   /**
-   * The transaction as submitted, signature included.
+   * The transaction as ordered: every signed field as submitted, with `signature` empty.
+   * Signatures are checked before ordering and do not enter the log (docs/pipeline.md).
    *
    * `message Transaction`, field 1.
    */
