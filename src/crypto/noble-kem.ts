@@ -13,6 +13,7 @@ import { MlKemPrivateKey, privateKeySeed } from './private-keys.js';
 import type { EncapsulateOptions, Encapsulation, KemBackend, MlKemKeyPair } from './kem-backend.js';
 import { assert } from '../errors.js';
 import type { KEMPrepared } from '@noble/post-quantum/ml-kem.js';
+import { expandedKeyCache } from './noble-expanded-keys.js';
 
 /**
  * ML-KEM in portable JavaScript (@noble/post-quantum). The expanded decapsulation key (2400 or
@@ -21,23 +22,11 @@ import type { KEMPrepared } from '@noble/post-quantum/ml-kem.js';
 
 const schemes = { 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024 } as const;
 
-interface ExpandedKey {
-  secretKey: Uint8Array;
-  publicKey: Uint8Array;
-}
-
 export function createNobleKemBackend(): KemBackend {
-  const expandedKeys = new WeakMap<MlKemPrivateKey, ExpandedKey>();
-
-  function expand(privateKey: MlKemPrivateKey): ExpandedKey {
-    let expanded = expandedKeys.get(privateKey);
-    if (expanded === undefined) {
-      const { secretKey, publicKey } = schemes[privateKey.algorithm].keygen(privateKeySeed(privateKey));
-      expanded = { secretKey, publicKey };
-      expandedKeys.set(privateKey, expanded);
-    }
-    return expanded;
-  }
+  const expand = expandedKeyCache<MlKemPrivateKey>((privateKey) => {
+    const { secretKey, publicKey } = schemes[privateKey.algorithm].keygen(privateKeySeed(privateKey));
+    return { secretKey, publicKey };
+  });
 
   return {
     name: 'noble',

@@ -6,6 +6,7 @@ import { requireBytes } from './byte-checks.js';
 import { MlDsaPrivateKey, privateKeySeed } from './private-keys.js';
 import type { MlDsaKeyPair, SignatureBackend, SignOptions, VerifyOptions } from './signature-backend.js';
 import { assert } from '../errors.js';
+import { expandedKeyCache } from './noble-expanded-keys.js';
 
 /**
  * ML-DSA in portable JavaScript (@noble/post-quantum). Runs anywhere; several times slower than
@@ -15,23 +16,11 @@ import { assert } from '../errors.js';
 
 const schemes = { 'ML-DSA-44': ml_dsa44, 'ML-DSA-65': ml_dsa65, 'ML-DSA-87': ml_dsa87 } as const;
 
-interface ExpandedKey {
-  secretKey: Uint8Array;
-  publicKey: Uint8Array;
-}
-
 export function createNobleSignatureBackend(): SignatureBackend {
-  const expandedKeys = new WeakMap<MlDsaPrivateKey, ExpandedKey>();
-
-  function expand(privateKey: MlDsaPrivateKey): ExpandedKey {
-    let expanded = expandedKeys.get(privateKey);
-    if (expanded === undefined) {
-      const { secretKey, publicKey } = schemes[privateKey.algorithm].keygen(privateKeySeed(privateKey));
-      expanded = { secretKey, publicKey };
-      expandedKeys.set(privateKey, expanded);
-    }
-    return expanded;
-  }
+  const expand = expandedKeyCache<MlDsaPrivateKey>((privateKey) => {
+    const { secretKey, publicKey } = schemes[privateKey.algorithm].keygen(privateKeySeed(privateKey));
+    return { secretKey, publicKey };
+  });
 
   return {
     name: 'noble',
