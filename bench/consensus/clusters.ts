@@ -8,12 +8,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { createClient } from '../../src/client/index.js';
 import { NodeRole } from '../../src/generated/aurigraph.js';
 import { distDir } from '../../src/paths.js';
 import { EtcdClient } from './etcd-client.js';
+import { freePorts } from '../../src/net/free-ports.js';
 
 export interface RunningCluster {
   /** host:port of the leader's client endpoint. */
@@ -22,22 +22,6 @@ export interface RunningCluster {
 }
 
 const startTimeoutMs = 60_000;
-
-export async function freePorts(count: number): Promise<number[]> {
-  const ports: number[] = [];
-  while (ports.length < count) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-      });
-    });
-    if (!ports.includes(port)) ports.push(port);
-  }
-  return ports;
-}
 
 function startProcess(command: string, args: string[], logFile: string, environment: NodeJS.ProcessEnv = process.env): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: environment });

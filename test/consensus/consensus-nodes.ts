@@ -4,11 +4,11 @@
  * raw-proposal digest computed independently of the node's code.
  */
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 import type { AurigraphClient } from '../../src/client/index.js';
 import type { ConsensusMetrics } from '../../src/generated/aurigraph.js';
+export { freePorts } from '../../src/net/free-ports.js';
 
 /** Every node in these tests applies to the digest state machine (Raft on its own). */
 export const digestArgs = ['--set', 'raft.stateMachine=digest'];
@@ -16,23 +16,6 @@ export const digestArgs = ['--set', 'raft.stateMachine=digest'];
 export function raftLogDirectoryOf(nodeDataDir: string): string {
   // startNodeProcess runs the node with --data-dir <dataDir>/node.
   return path.join(nodeDataDir, 'node', 'raft');
-}
-
-/** Ports the OS says are free right now (bound to 0, read, released). */
-export async function freePorts(count: number): Promise<number[]> {
-  const ports: number[] = [];
-  while (ports.length < count) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-      });
-    });
-    if (!ports.includes(port)) ports.push(port);
-  }
-  return ports;
 }
 
 /** The flags that make node `index` of a loopback cluster on `ports`. */

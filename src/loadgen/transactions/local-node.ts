@@ -8,12 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { createClient } from '../../client/index.js';
 import { AurigraphError } from '../../errors.js';
 import { NodeRole } from '../../generated/aurigraph.js';
 import { distDir } from '../../paths.js';
+import { freePorts } from '../../net/free-ports.js';
 
 export const cliPath = path.join(distDir, 'src', 'cli', 'main.js');
 const logLinesKept = 200;
@@ -120,19 +120,6 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   };
 }
 
-/** A free TCP port on 127.0.0.1 (free when asked; a cluster needs its ports before it starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export interface LocalClusterOptions extends Omit<LocalNodeOptions, 'dataDir' | 'port'> {
   readonly size: number;
   /** Node i's data goes in <baseDir>/node-i. */
@@ -141,11 +128,7 @@ export interface LocalClusterOptions extends Omit<LocalNodeOptions, 'dataDir' | 
 
 /** `size` nodes on loopback forming one Raft cluster; resolves once they all listen. */
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalNode[]> {
-  const ports: number[] = [];
-  while (ports.length < options.size) {
-    const port = await freePort();
-    if (!ports.includes(port)) ports.push(port);
-  }
+  const ports = await freePorts(options.size);
   const peers = ports.map((port, index) => `node-${index + 1}=127.0.0.1:${port}`).join(',');
   const started = await Promise.allSettled(
     ports.map((port, index) =>
