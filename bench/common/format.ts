@@ -8,7 +8,12 @@ import { assert } from '../../src/errors.js';
 export function truncate(value: number, digits = 0): number {
   assert(Number.isFinite(value), `a figure to format is finite, got ${value}`);
   const scale = 10 ** digits;
-  return Math.trunc(value * scale) / scale;
+  const scaled = value * scale;
+  const nearest = Math.round(scaled);
+  // A product can land a hair under the whole number it equals (4.1 × 100 = 409.99999999999994);
+  // truncating that would understate the figure by a whole last digit.
+  const whole = Math.abs(scaled - nearest) <= 1e-9 * Math.max(1, Math.abs(scaled)) ? nearest : Math.trunc(scaled);
+  return whole / scale;
 }
 
 /** A count or rate with thousands separators: whole numbers from 100 up, else 3 significant digits. */

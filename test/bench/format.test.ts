@@ -4,6 +4,8 @@ import { formatFigure, formatMegabytesPerSecond, formatMicroseconds, formatRatio
 
 test('figures are truncated, never rounded up', () => {
   assert.equal(truncate(1.999, 2), 1.99);
+  assert.equal(truncate(4.1, 2), 4.1, 'a product just under a whole number is that number');
+  assert.equal(formatMicroseconds(4_100), '4.10 ms');
   assert.equal(formatFigure(1_049_999.9), '1,049,999');
   assert.equal(formatFigure(99.99), '99.9');
   assert.equal(formatFigure(9.999), '9.99');
