@@ -198,6 +198,7 @@ async function measureLedgerCommitBlock(input: LmdbWritesInput, ids: readonly Bu
   const statuses = new Uint8Array(count).fill(ReceiptStatus.COMMITTED);
   const reasons = new Uint8Array(count);
   const messages = new Array<string>(count).fill('');
+  const applied = new Uint8Array(count).fill(1);
   const blockBytes = 2 * count * encodeAccount(blockWrites(ids, 0, 1)[0]!).length + count * (transactionRecordHeaderBytes + input.storedTransactionBytes + 2 * positionKeyBytes + hashBytes);
   const commitFor = (block: number): BlockCommit => {
     const hashes = crypto.randomBytes(count * hashBytes);
@@ -219,7 +220,7 @@ async function measureLedgerCommitBlock(input: LmdbWritesInput, ids: readonly Bu
       transactionCount: count,
     };
     const writes = blockWrites(ids, block, count);
-    return { header, blockHash: blockHash(header), statuses, reasons, messages, writes, registeredKeys: [], batchId: raftIndex, transactions, appliedIndex: raftIndex };
+    return { header, blockHash: blockHash(header), statuses, reasons, messages, applied, writes, registeredKeys: [], batchId: raftIndex, transactions, appliedIndex: raftIndex };
   };
   // One pass over the pool first, untimed: every account exists before measuring.
   const warmupBlocks = ids.length / (2 * count);

@@ -78,14 +78,28 @@ export function decodeAccount(id: Uint8Array, bytes: Uint8Array): Account {
 /**
  * What the state root commits to about an account's keys: 32 zero bytes for an account without
  * keys (most accounts, so no hash is spent on them), otherwise SHA-256 over the key entries in
- * the record layout above. The key id commits to the public key.
+ * the record layout above. The key id commits to the public key. The bytes returned are
+ * shared: copy them, never modify them.
  */
 export function accountKeysDigest(keys: readonly AccountKey[]): Uint8Array {
   if (keys.length === 0) return zeroHash;
   const bytes = new Uint8Array(keys.length * accountKeyEntryBytes);
   writeKeyEntries(keys, bytes, 0);
-  return sha256(bytes);
+  // Every block's state root hashes the keys of every account it changed, and keys rarely
+  // change: the digest is remembered by the entries' bytes (a pure function of them, so the
+  // memo cannot change a root). Bounded: cleared when full.
+  const memoKey = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const known = keysDigestMemo.get(memoKey);
+  if (known !== undefined) return known;
+  const digest = sha256(bytes);
+  if (keysDigestMemo.size >= keysDigestMemoEntriesMax) keysDigestMemo.clear();
+  keysDigestMemo.set(memoKey, digest);
+  return digest;
 }
+
+/** Distinct key sets remembered per thread: 16,384 × (a key of up to 768 bytes + the 32-byte digest), under 14 MB. */
+const keysDigestMemoEntriesMax = 16_384;
+const keysDigestMemo = new Map<string, Uint8Array>();
 
 /** The account invariants: what encode checks before writing and decode checks after reading. */
 export function checkAccount(account: Account): void {

@@ -4,6 +4,7 @@
  * shard's phase-1 and phase-2 output; the result does not depend on the shard count.
  */
 import { assert } from '../errors.js';
+import { ReceiptStatus } from '../generated/aurigraph.js';
 import type { Account, RegisteredPublicKey } from './account.js';
 import type { ShardWrites } from './apply-credits.js';
 import { type BlockHeader, blockHash, checkBlockHeader } from './block-header.js';
@@ -21,6 +22,8 @@ export interface BlockExecution {
   reasons: Uint8Array;
   /** Why each FAILED; '' when COMMITTED. */
   messages: string[];
+  /** 1 where the transaction was applied (nonce consumed, fee taken), 0 where it changed nothing. */
+  applied: Uint8Array;
   /** Every account the block changed, sorted by id. */
   writes: Account[];
   /** Public keys the block registered, sorted by key id, each once. */
@@ -38,6 +41,7 @@ export function assembleBlock(
   const statuses = new Uint8Array(transactionCount);
   const reasons = new Uint8Array(transactionCount);
   const messages = new Array<string>(transactionCount).fill('');
+  const applied = new Uint8Array(transactionCount);
   let executed = 0;
   phaseOne.forEach((shardExecution, position) => {
     assert(shardExecution.shard === position && shardExecution.shardCount === shardCount, `phase-1 result ${position} is shard ${position} of ${shardCount}`);
@@ -48,6 +52,9 @@ export function assembleBlock(
       statuses[index] = shardExecution.statuses[slot]!;
       reasons[index] = shardExecution.reasons[slot]!;
       messages[index] = shardExecution.messages[slot]!;
+      applied[index] = shardExecution.applied[slot]!;
+      assert(applied[index] <= 1, `transaction ${index} is applied (1) or not (0)`);
+      assert(statuses[index] !== ReceiptStatus.COMMITTED || applied[index] === 1, `committed transaction ${index} was applied`);
       assert(statuses[index] !== 0, `transaction ${index} has a status`);
     }
     executed += txIndexes.length;
@@ -67,7 +74,7 @@ export function assembleBlock(
     transactionCount,
   };
   checkBlockHeader(header);
-  return { header, blockHash: blockHash(header), statuses, reasons, messages, writes, registeredKeys: uniqueByKeyId(registeredKeys) };
+  return { header, blockHash: blockHash(header), statuses, reasons, messages, applied, writes, registeredKeys: uniqueByKeyId(registeredKeys) };
 }
 
 /** The shards' sorted, disjoint write lists as one list sorted by id. */

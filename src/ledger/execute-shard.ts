@@ -48,6 +48,13 @@ export interface ShardExecution {
   reasons: Uint8Array;
   /** Why each FAILED, naming the field; '' when COMMITTED. */
   messages: string[];
+  /**
+   * 1 where the transaction was applied (its nonce consumed and its fee taken: COMMITTED, or
+   * FAILED by a rule of step 4), 0 where it changed nothing (steps 1 to 3). The store's tx-hash index
+   * decides by it which occurrence of a hash a read returns, so it is data, never inferred from
+   * a reason or a message.
+   */
+  applied: Uint8Array;
   /** Accounts this shard changed, keyed by idKey. */
   writes: Map<string, Account>;
   /** Public keys registered by this shard's COMMITTED REGISTER_KEY transactions. */
@@ -81,6 +88,7 @@ export function executeShard(
     statuses: new Uint8Array(homeCount),
     reasons: new Uint8Array(homeCount),
     messages: new Array<string>(homeCount).fill(''),
+    applied: new Uint8Array(homeCount),
     writes: new Map(),
     registeredKeys: [],
     creditsByShard: Array.from({ length: shardCount }, () => []),
@@ -117,6 +125,7 @@ export function executeShard(
     account.balance -= fee;
     feesTotal += fee;
     entry.written = true;
+    execution.applied[slot] = 1;
 
     const outcome = applyKind(transactions, index, account, context, execution, lookup);
     if (outcome === undefined) {

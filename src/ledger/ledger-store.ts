@@ -28,16 +28,18 @@ import {
   decodeBlockRecord,
   decodeChainRecord,
   decodeHeadRecord,
-  decodePositionKey,
   decodeTransactionRecord,
+  decodeTxIndexEntry,
   encodeBlockRecord,
   encodeChainRecord,
   encodeHeadRecord,
   heightKey,
   positionKeyBytes,
   receiptMessageBytes,
+  txIndexEntryBytes,
   writePositionKey,
   writeTransactionRecord,
+  writeTxIndexEntry,
 } from './store-records.js';
 import type { AccountReader, BlockContext, ChainParameters, StoredTransactions } from './types.js';
 
@@ -136,9 +138,13 @@ export class LedgerStore implements AccountReader {
   #head: HeadRecord | undefined;
   #chain: ChainRecord | undefined;
   #closed = false;
+  /** Inside commitTogether: writes join its transaction. */
+  #inGroup = false;
   /** Reused for transaction records: LMDB copies a value during a synchronous put. */
   readonly #recordScratch = { buffer: Buffer.allocUnsafe(4096) };
-  readonly #positionScratch = Buffer.allocUnsafe(positionKeyBytes);
+  /** Reused for tx index entries; its first positionKeyBytes are the transactions key. */
+  readonly #indexEntryScratch = Buffer.allocUnsafe(txIndexEntryBytes);
+  readonly #positionScratch = this.#indexEntryScratch.subarray(0, positionKeyBytes);
 
   constructor(directory: string, root: RootDatabase) {
     this.directory = directory;
@@ -241,14 +247,19 @@ export class LedgerStore implements AccountReader {
     assert(commit.appliedIndex === header.raftIndex, `applied index ${commit.appliedIndex} is the block's Raft index ${header.raftIndex}`);
     assert(bytesEqual(hashOfBlockHeader(header), commit.blockHash), 'the block hash is the hash of the block header');
     assert(
-      transactions.count === count && commit.statuses.length === count && commit.reasons.length === count && commit.messages.length === count,
-      `one transaction, status, reason and message per block transaction (${count})`,
+      transactions.count === count &&
+        commit.statuses.length === count &&
+        commit.reasons.length === count &&
+        commit.messages.length === count &&
+        commit.applied.length === count,
+      `one transaction, status, reason, message and applied flag per block transaction (${count})`,
     );
     assert(commit.batchIndexes === undefined || commit.batchIndexes.length === count, 'one batch index per block transaction');
 
     const newHead: HeadRecord = { appliedIndex: commit.appliedIndex, height: header.height, blockHash: commit.blockHash, stateRoot: header.stateRoot };
+    const indexEntry = this.#indexEntryScratch;
     const position = this.#positionScratch;
-    this.#root.transactionSync(() => {
+    this.#write(() => {
       for (const account of commit.writes) this.#accounts.putSync(account.id, encodeAccount(account));
       this.#putPublicKeys(commit.registeredKeys);
       this.#blocks.putSync(heightKey(header.height), encodeBlockRecord(header, commit.blockHash));
@@ -267,15 +278,69 @@ export class LedgerStore implements AccountReader {
           },
           message === '' ? emptyBytes : receiptMessageBytes(message),
         );
-        writePositionKey(position, header.height, index);
+        const applied = commit.applied[index]!;
+        assert(applied <= 1, `transaction ${index}'s applied flag is 0 or 1, got ${applied}`);
+        writeTxIndexEntry(indexEntry, header.height, index, applied === 1);
         this.#transactions.putSync(position, record);
-        // The index keeps the first applied occurrence of a hash: a replayed copy that reached
-        // the log (and FAILED with NONCE_REUSED) must not hide the original's receipt.
-        this.#txIndex.putSync(txHash, position, { noOverwrite: true });
+        // The common case, a hash never seen before, is this one put; only a hash the index
+        // already holds reads the entry there to decide (#indexAgain).
+        if (!putIfAbsent(this.#txIndex, txHash, indexEntry)) this.#indexAgain(txHash, indexEntry, header.height, index, applied === 1);
       }
       this.#meta.putSync(headKey, encodeHeadRecord(newHead));
     });
     this.#head = { ...newHead, blockHash: copyBytes(newHead.blockHash), stateRoot: copyBytes(newHead.stateRoot) };
+  }
+
+  /**
+   * A block transaction whose hash the index already holds. The index points at the occurrence
+   * that was applied (nonce consumed, fee taken), so a read tells the client what happened to
+   * its transaction: a copy that changed nothing (NONCE_GAP, UNKNOWN_ACCOUNT, fee unpaid: the
+   * same bytes may be sent again and commit) is indexed only while no applied one exists, the
+   * latest such copy winning, and an applied occurrence is never replaced. The index is a
+   * function of the log alone, so every replica holds the same one.
+   */
+  #indexAgain(txHash: Uint8Array, indexEntry: Buffer, height: bigint, index: number, applied: boolean): void {
+    const existingBytes = this.#txIndex.get(txHash);
+    assert(existingBytes !== undefined, 'a tx index entry that refused an insert exists');
+    const existing = decodeTxIndexEntry(plainView(existingBytes));
+    if (existing.applied) {
+      // The nonce a hash commits to is consumed once: every later copy failed on it and changed nothing.
+      assert(
+        !applied,
+        `transaction ${hex(txHash)} was applied at block ${height} index ${index} and before at block ` +
+          `${existing.height} index ${existing.index}; a nonce is consumed once`,
+      );
+      return;
+    }
+    this.#txIndex.putSync(txHash, indexEntry);
+  }
+
+  /**
+   * Runs `body` in ONE LMDB transaction: every commitBlock and recordAppliedIndex it calls
+   * lands together or not at all, and reads inside it (readAccount, nextBlockContext) see the
+   * blocks written before them. The store is still at a block boundary after a crash: the head
+   * written last names the last block of the group, with its applied index. If `body` throws,
+   * nothing of it is written and the head is what it was before.
+   */
+  commitTogether<T>(body: () => T): T {
+    this.#checkOpen();
+    assert(!this.#inGroup, 'commitTogether calls do not nest');
+    const headBefore = this.#head;
+    this.#inGroup = true;
+    try {
+      return this.#root.transactionSync(body);
+    } catch (error) {
+      this.#head = headBefore;
+      throw error;
+    } finally {
+      this.#inGroup = false;
+    }
+  }
+
+  /** A write of its own, or part of the commitTogether group running now. */
+  #write(body: () => void): void {
+    if (this.#inGroup) body();
+    else this.#root.transactionSync(body);
   }
 
   /**
@@ -288,7 +353,7 @@ export class LedgerStore implements AccountReader {
       throw failedPrecondition(`applied index ${raftIndex} is not above the ledger's applied index ${head.appliedIndex}`);
     }
     const newHead: HeadRecord = { ...head, appliedIndex: raftIndex };
-    this.#root.transactionSync(() => this.#meta.putSync(headKey, encodeHeadRecord(newHead)));
+    this.#write(() => this.#meta.putSync(headKey, encodeHeadRecord(newHead)));
     this.#head = newHead;
   }
 
@@ -331,14 +396,17 @@ export class LedgerStore implements AccountReader {
     return this.getTransaction(txHash)?.receipt;
   }
 
-  /** The stored bytes and receipt of the latest block transaction with this hash. */
+  /**
+   * The stored bytes and receipt of the block transaction with this hash that was applied, or,
+   * while none was, of the latest copy that changed nothing (see #indexAgain).
+   */
   getTransaction(txHash: Uint8Array): StoredTransaction | undefined {
     this.#checkOpen();
     if (txHash.length !== hashBytes) throw invalidArgument('txHash', `must be ${hashBytes} bytes, got ${txHash.length}`);
-    const position = this.#txIndex.get(txHash);
-    if (position === undefined) return undefined;
-    const { height, index } = decodePositionKey(position);
-    const recordBytes = this.#transactions.get(position);
+    const entryBytes = this.#txIndex.get(txHash);
+    if (entryBytes === undefined) return undefined;
+    const { height, index } = decodeTxIndexEntry(plainView(entryBytes));
+    const recordBytes = this.#transactions.get(entryBytes.subarray(0, positionKeyBytes));
     assert(recordBytes !== undefined, `the tx index points at a stored transaction (block ${height}, index ${index})`);
     const record = decodeTransactionRecord(plainView(recordBytes));
     assert(bytesEqual(record.txHash, txHash), 'the tx index points at the transaction with its hash');
@@ -435,6 +503,18 @@ export class LedgerStore implements AccountReader {
   #checkOpen(): void {
     if (this.#closed) throw failedPrecondition(`the ledger store in ${this.directory} is closed`);
   }
+}
+
+/**
+ * Puts unless the key exists; true when it put. lmdb-js's putSync returns that at run time (in a
+ * write transaction: whether the put succeeded, false for an existing key under noOverwrite),
+ * though its types say void.
+ */
+function putIfAbsent(database: Database<Uint8Array, Uint8Array>, key: Uint8Array, value: Uint8Array): boolean {
+  const put = database.putSync as unknown as (key: Uint8Array, value: Uint8Array, options: { noOverwrite: true }) => boolean;
+  const inserted = put.call(database, key, value, { noOverwrite: true });
+  assert(typeof inserted === 'boolean', 'lmdb-js putSync answers whether it wrote');
+  return inserted;
 }
 
 /**

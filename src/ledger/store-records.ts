@@ -6,8 +6,10 @@
  *
  *   blocks        height (u64 BE)                → header (148) || block hash (32)
  *   transactions  height (u64 BE) || index (u32 BE) → transaction record (below)
- *   txIndex       tx hash (32)                   → height (u64 BE) || index (u32 BE), the
- *                                                   transactions key, so one copy serves both
+ *   txIndex       tx hash (32)                   → height (u64 BE) || index (u32 BE) || applied
+ *                                                   (u8: 1 applied, 0 changed nothing); the first
+ *                                                   12 bytes are the transactions key, so one
+ *                                                   buffer serves both puts
  *   meta "head"   applied index u64 || height u64 || block hash (32) || state root (32)
  *   meta "chain"  chain id u32 || fee account (32) || genesis hash (32)
  *
@@ -29,6 +31,7 @@ import { accountIdBytes, hashBytes, isU64 } from './bytes.js';
 
 export const heightKeyBytes = 8;
 export const positionKeyBytes = 12;
+export const txIndexEntryBytes = positionKeyBytes + 1;
 export const transactionRecordFixedBytes = 52;
 /** Receipt messages are short sentences; a longer one is cut at this many bytes. */
 export const receiptMessageBytesMax = 1024;
@@ -50,6 +53,27 @@ export function decodePositionKey(bytes: Uint8Array): { height: bigint; index: n
   assert(bytes.length === positionKeyBytes, `a position key is ${positionKeyBytes} bytes, got ${bytes.length}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { height: view.getBigUint64(0, false), index: view.getUint32(8, false) };
+}
+
+export interface TxIndexEntry {
+  height: bigint;
+  index: number;
+  /** The occurrence pointed at was applied (nonce consumed, fee taken). */
+  applied: boolean;
+}
+
+/** Writes the entry into `target` (txIndexEntryBytes); its first positionKeyBytes are the position key. */
+export function writeTxIndexEntry(target: Buffer, height: bigint, index: number, applied: boolean): void {
+  assert(target.length === txIndexEntryBytes, `a tx index entry is ${txIndexEntryBytes} bytes`);
+  writePositionKey(target.subarray(0, positionKeyBytes), height, index);
+  target[positionKeyBytes] = applied ? 1 : 0;
+}
+
+export function decodeTxIndexEntry(bytes: Uint8Array): TxIndexEntry {
+  assert(bytes.length === txIndexEntryBytes, `a tx index entry is ${txIndexEntryBytes} bytes, got ${bytes.length}`);
+  const applied = bytes[positionKeyBytes]!;
+  assert(applied <= 1, `a tx index entry's applied flag is 0 or 1, got ${applied}`);
+  return { ...decodePositionKey(bytes.subarray(0, positionKeyBytes)), applied: applied === 1 };
 }
 
 // ---- blocks --------------------------------------------------------------------------------
