@@ -4,12 +4,17 @@
  * another), acknowledges each with the applied index, and offers the Orderer through which the
  * pipeline's coordinator proposes entries. A failing ApplyTarget is fatal for the node: the
  * state it holds no longer follows the log.
+ *
+ * Committed entries that arrive while the thread is busy are applied together: an `apply`
+ * hand-off waits for the end of the current event-loop turn (setImmediate), so every hand-off
+ * already in the port joins it and the target sees them as one call (the pipeline commits such
+ * a run in one LMDB transaction), acknowledged once. Idle, that wait is one loop turn.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { assert, invalidArgument, unavailable } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ownedBuffer, unpackCommittedEntries, type ApplyToRaftMessage, type ProposeOutcome, type RaftToApplyMessage } from './apply-protocol.js';
-import type { ApplyTarget } from './apply-target.js';
+import type { ApplyTarget, CommittedEntry } from './apply-target.js';
 import { isProposableKind } from './entry-kind.js';
 
 /** Proposes entries through the Raft thread; resolves once the leader appended them (not committed). */
@@ -25,6 +30,9 @@ export interface ApplyBridge {
   close(): void;
 }
 
+/** What the bridge runs against the target, one after another: hand-offs, or entries gathered from several. */
+type HandOff = Exclude<RaftToApplyMessage, { type: 'proposed' | 'apply' }> | { type: 'apply-entries'; entries: CommittedEntry[] };
+
 /** Proposals waiting for the Raft thread's answer; the coordinator bounds its own in-flight work below this. */
 const pendingProposalsMax = 1_048_576;
 
@@ -39,10 +47,10 @@ export function startApplyBridge(port: MessagePort, target: ApplyTarget, logger:
     post({ type: 'applied', index: target.appliedIndex(), digest: target.appliedDigest?.() });
   };
 
-  const carryOut = async (message: RaftToApplyMessage): Promise<void> => {
+  const carryOut = async (message: HandOff): Promise<void> => {
     switch (message.type) {
-      case 'apply':
-        await target.apply(unpackCommittedEntries(message.entries, message.count));
+      case 'apply-entries':
+        await target.apply(message.entries);
         acknowledge();
         return;
       case 'restore':
@@ -56,9 +64,18 @@ export function startApplyBridge(port: MessagePort, target: ApplyTarget, logger:
         post({ type: 'snapshot', index: snapshot.index, data }, [data]);
         return;
       }
-      case 'proposed':
-        return;
     }
+  };
+
+  /** Entries handed over and not yet queued on `tail`; bounded by the Raft thread's apply backlog. */
+  let pendingEntries: CommittedEntry[] = [];
+  let pendingScheduled = false;
+  const queuePendingEntries = (): void => {
+    pendingScheduled = false;
+    if (pendingEntries.length === 0) return;
+    const entries = pendingEntries;
+    pendingEntries = [];
+    enqueue({ type: 'apply-entries', entries });
   };
 
   port.on('message', (message: RaftToApplyMessage) => {
@@ -68,6 +85,20 @@ export function startApplyBridge(port: MessagePort, target: ApplyTarget, logger:
       resolve?.(message.outcome);
       return;
     }
+    if (message.type === 'apply') {
+      for (const entry of unpackCommittedEntries(message.entries, message.count)) pendingEntries.push(entry);
+      if (!pendingScheduled) {
+        pendingScheduled = true;
+        setImmediate(queuePendingEntries);
+      }
+      return;
+    }
+    // A restore or a snapshot request comes after the entries handed over before it.
+    queuePendingEntries();
+    enqueue(message);
+  });
+
+  function enqueue(message: HandOff): void {
     tail = tail.then(async () => {
       if (failed) return;
       try {
@@ -80,7 +111,7 @@ export function startApplyBridge(port: MessagePort, target: ApplyTarget, logger:
         onFatal(new Error(`apply target failed on ${message.type}: ${reason.message}`));
       }
     });
-  });
+  }
 
   return {
     orderer: {
@@ -98,7 +129,10 @@ export function startApplyBridge(port: MessagePort, target: ApplyTarget, logger:
         });
       },
     },
-    idle: () => tail,
+    idle: () => {
+      queuePendingEntries();
+      return tail;
+    },
     close() {
       port.close();
       for (const resolve of waiters.values()) resolve({ accepted: false, message: 'the node is stopping' });

@@ -10,8 +10,10 @@
  *       advance
  *
  * A cycle runs synchronously, so while its fsync runs, new inputs wait in the thread's ports and
- * the next cycle carries them all: that is the group commit. An idle leader also waits
- * batching.groupCommitWindowMs after a proposal before writing, and appends at most
+ * the next cycle carries them all: that is the group commit. A leader that appended proposals
+ * less than batching.groupCommitWindowMs ago (a burst is on) also waits out the rest of that
+ * window after a proposal before writing, so the next ones share the fsync; one that has been
+ * idle longer writes at once, since nothing is coming to share it with. It appends at most
  * batching.groupCommitMaxEntries proposed entries per cycle (whole calls; at least one). Requests from peers are
  * answered with what the core produced for them in the first Ready after they were stepped —
  * after that Ready is on disk, as the Ready contract requires.
@@ -162,6 +164,8 @@ export class RaftRuntime {
   private appliedIndexValue: number;
   private snapshotRequested = false;
   private cycleScheduled = false;
+  /** When the last cycle appended proposals (nowMs); -Infinity before the first. */
+  private lastProposalsAppendedAtMs = Number.NEGATIVE_INFINITY;
   private stopped = false;
   private tickTimer: NodeJS.Timeout | undefined;
   droppedAnswers = 0;
@@ -329,15 +333,20 @@ export class RaftRuntime {
     this.scheduleForProposals();
   }
 
-  /** An idle leader waits batching.groupCommitWindowMs for more proposals to share the fsync. */
+  /**
+   * During a burst (proposals appended less than batching.groupCommitWindowMs ago) a proposal
+   * waits for the rest of that window, for more to share the fsync; after a quiet spell it is
+   * written at once (waiting would only add latency: there is nothing to share it with).
+   */
   private scheduleForProposals(): void {
     const windowMs = this.config.batching.groupCommitWindowMs;
-    if (windowMs === 0 || this.cycleScheduled || this.stopped) {
+    const sinceAppendMs = this.nowMs() - this.lastProposalsAppendedAtMs;
+    if (windowMs === 0 || sinceAppendMs >= windowMs || this.cycleScheduled || this.stopped) {
       this.schedule();
       return;
     }
     this.cycleScheduled = true;
-    setTimeout(() => this.runCycle(), windowMs);
+    setTimeout(() => this.runCycle(), windowMs - sinceAppendMs);
   }
 
   proposeMembershipChange(change: ConfChange, finish: (outcome: Outcome<MembershipReceipt>) => void): void {
@@ -475,6 +484,7 @@ export class RaftRuntime {
     if (this.applyBacklog() > applyBacklogEntriesMax) return;
     const entriesMax = this.config.batching.groupCommitMaxEntries;
     let appended = 0;
+    this.lastProposalsAppendedAtMs = this.nowMs();
     while (this.proposalQueue.length > 0) {
       const call = this.proposalQueue[0]!;
       if (appended > 0 && appended + (call.datas.length - call.next) > entriesMax) break;

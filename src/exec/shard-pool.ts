@@ -4,6 +4,7 @@
  * once at start (min = max threads) so memory is fixed while the node runs.
  */
 import { Piscina } from 'piscina';
+import type { Worker } from 'node:worker_threads';
 import type { NodeConfig } from '../config/types.js';
 import { assert } from '../errors.js';
 import { ApplyFirstQueue } from './apply-first-queue.js';
@@ -14,6 +15,8 @@ export interface ShardPool {
   threadCount: number;
   /** Runs a task on some pool thread; `transferList` moves buffers instead of copying them. */
   run<T extends ShardTask>(task: T, transferList?: ArrayBuffer[]): Promise<ShardTaskResult<T>>;
+  /** The pool's threads as they are now (for memory reports). */
+  threads(): Worker[];
   /** Waits for queued tasks to finish, then stops the threads. */
   close(): Promise<void>;
 }
@@ -30,11 +33,15 @@ export async function startShardPool(config: NodeConfig, shardRings: SharedArray
     idleTimeout: config.workers.piscinaIdleTimeoutMs,
     workerData,
     taskQueue: new ApplyFirstQueue(),
+    // Each worker's V8 heap is capped like every thread of the node (memory section); the
+    // process-wide flags `aurigraph start` adds take precedence where they are set.
+    resourceLimits: { maxOldGenerationSizeMb: config.memory.threadOldGenerationMb, maxYoungGenerationSizeMb: config.memory.threadYoungGenerationMb },
   });
   const pool: ShardPool = {
     threadCount: config.workers.piscinaThreads,
     run: (task, transferList) =>
       piscina.run(task, transferList === undefined ? undefined : { transferList }) as Promise<ShardTaskResult<typeof task>>,
+    threads: () => [...piscina.threads],
     close: () => piscina.close(),
   };
   // Start-up check: every shard's ring is readable from a pool thread with the layout the

@@ -6,7 +6,7 @@
  *   describe-ring   start-up check that a worker sees the ring layout the main thread made
  *   verify          consume `count` verify records from one shard's ring: hash, check the
  *                   signature or the submitter's authorisation, emit compact records
- *   seal-batch      Merkle roots of a verified batch and its one batch-signature check
+ *   seal-batch      Merkle roots of verified batches and each one's batch-signature check
  *   execute-shard   phase 1 of a committed block for one shard (src/ledger executeShard)
  */
 import type { CryptoBackendChoice } from '../config/types.js';
@@ -14,13 +14,13 @@ import { invalidArgument } from '../errors.js';
 import type { BlockContext, ChainParameters, ShardExecution } from '../ledger/index.js';
 import { readRingLayout } from '../ring/index.js';
 import { runExecuteShard } from './execute-phase-one.js';
-import { runSealBatch, type SealBatchResult, type SealBatchTask } from './seal-batch.js';
+import { runSealBatch, type SealBatchesResult, type SealBatchTask } from './seal-batch.js';
 import { runVerify, type VerifyResult, type VerifyTask } from './verify-records.js';
 import { WorkerContext } from './worker-context.js';
 
 export type { VerifyTask, VerifyResult, SubmitterAuthorisation } from './verify-records.js';
 export { verifyResultViews, type VerifyResultViews } from './verify-records.js';
-export type { SealBatchTask, SealBatchResult } from './seal-batch.js';
+export type { SealBatchTask, SealBatchInput, SealBatchResult, SealBatchesResult } from './seal-batch.js';
 
 export interface ShardWorkerData {
   shardRings: SharedArrayBuffer[];
@@ -60,7 +60,7 @@ export type ShardTaskResult<T extends ShardTask> = T extends DescribeRingTask
   : T extends VerifyTask
     ? VerifyResult
     : T extends SealBatchTask
-      ? SealBatchResult
+      ? SealBatchesResult
       : T extends ExecuteShardTask
         ? ShardExecution
         : never;

@@ -31,7 +31,7 @@ import crypto from 'node:crypto';
 import { type MlDsaAlgorithm, mlDsaParameters } from '../crypto/index.js';
 import { AurigraphError, assert } from '../errors.js';
 import { KeyAlgorithm, KeyRole, RegisterKeyPayload, RejectReason, TransactionKind } from '../generated/aurigraph.js';
-import type { Account } from '../ledger/index.js';
+import { type Account, idKey } from '../ledger/index.js';
 import { RingConsumer } from '../ring/index.js';
 import { VerifyRecordView, compactRecordBytesFor, writeCompactRecord } from '../wire/index.js';
 import { movedResult } from './moved-result.js';
@@ -139,6 +139,8 @@ export function runVerify(context: WorkerContext, task: VerifyTask): VerifyResul
   // state (a key it just registered, a nonce it just used), not by an older snapshot.
   context.readLatestCommitted();
   const store = context.store();
+  /** The senders read so far in this task (at most `count`); undefined: no such account. */
+  const accounts = new Map<string, Account | undefined>();
 
   let compactBytes = 0;
   for (let slot = 0; slot < count; slot++) {
@@ -147,7 +149,15 @@ export function runVerify(context: WorkerContext, task: VerifyTask): VerifyResul
     indexes[slot] = view.index;
     const hash = hashes.subarray(slot * hashBytes, (slot + 1) * hashBytes);
     hash.set(crypto.hash('sha256', view.signingBytes(), 'buffer'));
-    const account = store.readAccount(view.from());
+    // Senders repeat within a task (a batch carries many transactions per sender): read and
+    // decode each account once per task, all from the same committed state.
+    const from = view.from();
+    const fromKey = idKey(from);
+    let account = accounts.get(fromKey);
+    if (account === undefined && !accounts.has(fromKey)) {
+      account = store.readAccount(from);
+      accounts.set(fromKey, account);
+    }
     const verdict = judge(context, view, account, submitters);
     if (verdict === undefined) {
       compactOffsets[slot] = compactBytes;

@@ -15,7 +15,7 @@
  */
 import { AurigraphError, assert, unavailable } from '../errors.js';
 import { idKey, shardLookup } from '../ledger/index.js';
-import type { BatchSignatureCheck, ReceiptsAnswer, StatelessRejection } from '../pipeline/messages.js';
+import type { BatchSignatureCheck, BeginRequest, EndRequest, ReceiptsAnswer, StatelessRejection } from '../pipeline/messages.js';
 import { RingProducer } from '../ring/index.js';
 import { TransactionCursor, TxBatchReader, type TxBatchLimits, writeVerifyRecord } from '../wire/index.js';
 import type { PipelineLink } from './pipeline-link.js';
@@ -113,7 +113,10 @@ export class BatchIntake {
     released.catch(() => undefined);
     const after = stream?.lastRequestId;
     if (stream !== undefined) stream.lastRequestId = requestId;
-    this.#link.post({ type: 'begin', requestId, transactionCount: count, batchId, ...batchSignatureOf(reader), ...(after === undefined ? {} : { after }) });
+    // Posted on its own only if the batch has to be announced in parts (a ring filled up);
+    // otherwise it travels with the records and the end, in one message.
+    const begin: BeginRequest = { type: 'begin', requestId, transactionCount: count, batchId, ...batchSignatureOf(reader), ...(after === undefined ? {} : { after }) };
+    let beginPosted = false;
 
     const pending = new Array<number>(this.#shardCount).fill(0);
     const rejections: StatelessRejection[] = [];
@@ -133,6 +136,10 @@ export class BatchIntake {
       const producer = this.#producers[shard]!;
       let offset = producer.tryReserve();
       while (offset === -1) {
+        if (!beginPosted) {
+          this.#link.post(begin);
+          beginPosted = true;
+        }
         this.#announce(requestId, pending);
         await producer.waitForSpaceAsync(spaceWaitMs);
         offset = producer.tryReserve();
@@ -143,13 +150,26 @@ export class BatchIntake {
       pending[shard]! += 1;
       recordCount += 1;
     }
-    this.#announce(requestId, pending);
-    this.#link.post({ type: 'end', requestId, recordCount, rejections });
+    const end: EndRequest = { type: 'end', requestId, recordCount, rejections };
+    if (beginPosted) {
+      this.#announce(requestId, pending);
+      this.#link.post(end);
+    } else {
+      this.#commitPending(requestId, pending);
+      this.#link.post({ type: 'whole', begin, shardCounts: pending, end });
+    }
     return { accepted: true, batchId, answer };
   }
 
   /** Publishes what was written since the last call and tells the coordinator, in that order. */
   #announce(requestId: number, pending: number[]): void {
+    if (!this.#commitPending(requestId, pending)) return;
+    this.#link.post({ type: 'records', requestId, shardCounts: pending.slice() });
+    pending.fill(0);
+  }
+
+  /** Publishes the records written since the last announcement to the consumers; false when there were none. */
+  #commitPending(requestId: number, pending: readonly number[]): boolean {
     let any = false;
     pending.forEach((count, shard) => {
       if (count === 0) return;
@@ -157,9 +177,7 @@ export class BatchIntake {
       assert(committed === count, `shard ${shard} published the ${count} records written for request ${requestId}`);
       any = true;
     });
-    if (!any) return;
-    this.#link.post({ type: 'records', requestId, shardCounts: pending.slice() });
-    pending.fill(0);
+    return any;
   }
 
   async #admit(count: number): Promise<void> {

@@ -6,7 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { LeaderRedirect } from '../consensus/leader-redirect.js';
 import { assert, unavailable } from '../errors.js';
-import type { AnswerMessage, IntakeMessage, ReceiptsAnswer } from '../pipeline/messages.js';
+import type { AnswerMessage, CoordinatorMessage, IntakeMessage, ReceiptsAnswer } from '../pipeline/messages.js';
 
 interface Waiter {
   resolve(answer: ReceiptsAnswer): void;
@@ -21,7 +21,10 @@ export class PipelineLink {
 
   constructor(port: MessagePort) {
     this.#port = port;
-    port.on('message', (message: AnswerMessage) => this.#answer(message));
+    port.on('message', (message: CoordinatorMessage) => {
+      if (message.type === 'answers') for (const answer of message.answers) this.#answer(answer);
+      else this.#answer(message);
+    });
   }
 
   /** Height of the last block the coordinator reported applied. */

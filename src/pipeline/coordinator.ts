@@ -15,11 +15,12 @@ import type { MessagePort } from 'node:worker_threads';
 import { assert } from '../errors.js';
 import { RejectReason } from '../generated/aurigraph.js';
 import type { ShardPool } from '../exec/shard-pool.js';
-import { type VerifyResult, verifyResultViews } from '../exec/shard-tasks.js';
+import { type SealBatchResult, type VerifyResult, verifyResultViews } from '../exec/shard-tasks.js';
 import type { Logger } from '../log/logger.js';
 import { EntryBuilder, type LogEntryView } from '../wire/index.js';
-import type { AnswerMessage, BeginRequest, EndRequest, IntakeMessage, RecordsWritten } from './messages.js';
+import type { AnswerBatch, AnswerMessage, BeginRequest, EndRequest, IntakeMessage, RecordsWritten } from './messages.js';
 import { entryKind, type Orderer, type ProposeOutcome } from './ordering.js';
+import { rejectDuplicates } from './duplicates.js';
 import { PendingRequest } from './pending-request.js';
 import { rejectReasonName } from './reason-names.js';
 import { VerifyScheduler } from './verify-scheduler.js';
@@ -65,6 +66,7 @@ export class Coordinator {
   readonly #entryBuilder: EntryBuilder;
   readonly #nowMs: () => number;
   #acceptor: MessagePort | undefined;
+  #outbox: AnswerMessage[] = [];
   #lastAppliedIndex = 0;
   /** Requests whose entry the leader accepted, by log index; consumed from #proposedHead. */
   readonly #proposed: PendingRequest[] = [];
@@ -107,6 +109,11 @@ export class Coordinator {
       case 'end':
         this.#end(message);
         return;
+      case 'whole':
+        this.#begin(message.begin);
+        if (message.shardCounts.some((count) => count > 0)) this.#records({ type: 'records', requestId: message.begin.requestId, shardCounts: message.shardCounts });
+        this.#end(message.end);
+        return;
     }
   }
 
@@ -133,7 +140,7 @@ export class Coordinator {
     assert(message.recordCount + message.rejections.length === request.count, `every transaction of request ${message.requestId} is a record or a stateless rejection`);
     for (const [index, reason, text] of message.rejections) request.reject(index, reason as RejectReason, text);
     request.recordsExpected = message.recordCount;
-    this.#sealWhenVerified(request);
+    if (this.#readyToSeal(request)) this.#seal([request]);
   }
 
   #verified(result: VerifyResult): void {
@@ -148,29 +155,51 @@ export class Coordinator {
       if (reason !== RejectReason.REJECT_REASON_NONE) request.reject(index, reason as RejectReason, messages.get(slot)!);
       touched.add(request);
     }
-    for (const request of touched) this.#sealWhenVerified(request);
+    const ready = [...touched].filter((request) => this.#readyToSeal(request));
+    if (ready.length > 0) this.#seal(ready);
   }
 
-  #sealWhenVerified(request: PendingRequest): void {
-    if (request.phase !== 'intake' || !request.verified) return;
+  /** True once, when every transaction of the request has its verdict: it moves to sealing. */
+  #readyToSeal(request: PendingRequest): boolean {
+    if (request.phase !== 'intake' || !request.verified) return false;
     request.phase = 'sealing';
     this.#scheduler.forgetSubmitter(request.requestId);
-    this.#seal(request).catch((error: unknown) => this.#options.onFatal(error));
+    return true;
   }
 
-  async #seal(request: PendingRequest): Promise<void> {
-    rejectDuplicates(request);
-    if (request.batchSignature !== undefined) rejectUncheckableBatch(request);
-    if (request.includedCount() === 0) {
-      this.#answer(request, request.answer(undefined));
-      return;
+  /**
+   * Seals requests that became verified together: the checks that need no pool first, then one
+   * seal task per pool thread at most, each carrying its share of the batches (a verify result
+   * of 1,024 records completes dozens of small batches; a task each would cost more in thread
+   * hops than their Merkle roots).
+   */
+  #seal(requests: readonly PendingRequest[]): void {
+    const toSeal: PendingRequest[] = [];
+    for (const request of requests) {
+      rejectDuplicates(request);
+      if (request.batchSignature !== undefined) rejectUncheckableBatch(request);
+      if (request.includedCount() === 0) this.#answer(request, request.answer(undefined));
+      else toSeal.push(request);
     }
-    const sealed = await this.#options.pool.run({
-      kind: 'seal-batch',
-      hashes: request.hashes.slice(),
-      included: request.includedMask(),
-      ...(request.batchSignature === undefined ? {} : { batchSignature: request.batchSignature }),
-    });
+    const taskCount = Math.min(toSeal.length, this.#options.pool.threadCount);
+    for (let task = 0; task < taskCount; task++) {
+      const share = toSeal.filter((_, position) => position % taskCount === task);
+      const batches = share.map((request) => ({
+        hashes: request.hashes.slice(),
+        included: request.includedMask(),
+        ...(request.batchSignature === undefined ? {} : { batchSignature: request.batchSignature }),
+      }));
+      this.#options.pool.run({ kind: 'seal-batch', batches }).then(
+        ({ results }) => {
+          assert(results.length === share.length, `a seal task answers for its ${share.length} batches`);
+          share.forEach((request, position) => this.#sealed(request, results[position]!).catch((error: unknown) => this.#options.onFatal(error)));
+        },
+        (error: unknown) => this.#options.onFatal(error),
+      );
+    }
+  }
+
+  async #sealed(request: PendingRequest, sealed: SealBatchResult): Promise<void> {
     if (sealed.signatureRejection !== undefined) {
       request.rejectAllRemaining(sealed.signatureRejection.reason, sealed.signatureRejection.message);
       this.#answer(request, request.answer(undefined));
@@ -300,9 +329,27 @@ export class Coordinator {
     this.#send(answer);
   }
 
+  /**
+   * Answers go out together: everything sent during one task (a group of blocks the applier
+   * committed in one LMDB transaction, or one verify result) is one postMessage at the end of
+   * it, instead of a thread hop per receipt set and per height notice.
+   */
   #send(message: AnswerMessage): void {
-    this.#acceptor?.postMessage(message);
+    if (this.#outbox.length === 0) queueMicrotask(this.#flush);
+    this.#outbox.push(message);
   }
+
+  readonly #flush = (): void => {
+    const answers = this.#outbox;
+    if (answers.length === 0) return;
+    this.#outbox = [];
+    const heights = answers.filter((answer) => answer.type === 'applied');
+    const others: AnswerMessage[] = answers.filter((answer) => answer.type !== 'applied');
+    // Only the last height matters to the acceptor, and receipts carry their block's height.
+    const lastHeight = heights.at(-1);
+    if (lastHeight !== undefined) others.push(lastHeight);
+    this.#acceptor?.postMessage(others.length === 1 ? others[0]! : ({ type: 'answers', answers: others } satisfies AnswerBatch));
+  };
 
   #requireRequest(requestId: number): PendingRequest {
     const request = this.#requests.get(requestId);
@@ -311,27 +358,8 @@ export class Coordinator {
   }
 
   close(): void {
+    this.#flush();
     this.#acceptor?.close();
-  }
-}
-
-/** A later copy of a transaction in the same batch is rejected; the first keeps its verdict. */
-function rejectDuplicates(request: PendingRequest): void {
-  const firstIndexByHash = new Map<string, number>();
-  for (let index = 0; index < request.count; index++) {
-    if (request.hashed[index] === 0) continue;
-    const hash = request.hashOf(index);
-    const key = Buffer.from(hash.buffer, hash.byteOffset, hashBytes).toString('latin1');
-    const first = firstIndexByHash.get(key);
-    if (first === undefined) {
-      firstIndexByHash.set(key, index);
-    } else if (!request.isRejected(index)) {
-      request.reject(
-        index,
-        RejectReason.DUPLICATE_TRANSACTION,
-        `transactions[${index}]: the same transaction (tx_hash ${Buffer.from(hash).toString('hex')}) as transactions[${first}] of this batch`,
-      );
-    }
   }
 }
 

@@ -83,6 +83,24 @@ test('reads answer from the ledger, naming the field when the request is wrong o
       client.transaction.getBlock({ height: latest.height + 1n, latest: false, includeTransactions: false }),
       expectStatus(grpc.status.NOT_FOUND, 'height', new RegExp(`^height: block ${latest.height + 1n} is above the last applied block, ${latest.height}$`)),
     );
+
+    // Sent before its predecessor, a transaction fails NONCE_GAP and changes nothing; sent again
+    // after it, the same bytes commit, and the reads answer with the occurrence that committed.
+    const ahead = signTransaction(transfer({ from: alice.accountId, to: bob.accountId, amount: 4n, nonce: 4n, fee: 1n, chainId: devChainId }), alice.privateKey, backend);
+    const gap = await client.transaction.submitTransaction(ahead);
+    assert.equal(gap.status, ReceiptStatus.FAILED, gap.rejectMessage);
+    assert.equal(gap.rejectReason, RejectReason.NONCE_GAP);
+    assert.deepEqual(await client.transaction.getReceipt({ txHash: gap.txHash }), gap, 'indexed while no copy was applied');
+    const predecessor = await client.transaction.submitTransaction(
+      signTransaction(transfer({ from: alice.accountId, to: bob.accountId, amount: 3n, nonce: 3n, fee: 1n, chainId: devChainId }), alice.privateKey, backend),
+    );
+    assert.equal(predecessor.status, ReceiptStatus.COMMITTED, predecessor.rejectMessage);
+    const resent = await client.transaction.submitTransaction(ahead);
+    assert.equal(resent.status, ReceiptStatus.COMMITTED, resent.rejectMessage);
+    assert.deepEqual(resent.txHash, gap.txHash);
+    assert.ok(resent.blockHeight > predecessor.blockHeight && predecessor.blockHeight > gap.blockHeight, 'three blocks, in the order sent');
+    assert.deepEqual(await client.transaction.getReceipt({ txHash: gap.txHash }), resent);
+    assert.deepEqual((await client.transaction.getTransaction({ txHash: gap.txHash })).receipt, resent);
   } finally {
     client.close();
     await node.stop('SIGTERM');

@@ -62,10 +62,15 @@ async function verifyAnnounced(fixture: PipelineFixture, counts: readonly number
   return judged;
 }
 
+/** A request's intake messages up to its end; a `whole` message is unfolded into its begin, records and end. */
 async function intakeMessagesUntilEnd(fixture: PipelineFixture): Promise<IntakeMessage[]> {
   const seen: IntakeMessage[] = [];
   for (;;) {
     const message = await fixture.nextMessage();
+    if (message.type === 'whole') {
+      seen.push(message.begin, { type: 'records', requestId: message.begin.requestId, shardCounts: message.shardCounts }, message.end);
+      return seen;
+    }
     seen.push(message);
     if (message.type === 'end') return seen;
   }
@@ -87,6 +92,7 @@ test('records reach their home shard rings and the verifier judges each against 
   assert.equal(outcome.accepted, true);
 
   const messages = await intakeMessagesUntilEnd(fixture);
+  assert.deepEqual(fixture.messages.map((message) => message.type), ['whole'], 'a batch that fits in the rings reaches the coordinator as one message');
   const begin = messages[0] as BeginRequest;
   assert.equal(begin.type, 'begin');
   assert.equal(begin.transactionCount, 6);
