@@ -9,6 +9,7 @@ import path from 'node:path';
 import { selectSignatureBackend } from '../crypto/index.js';
 import { AurigraphError } from '../errors.js';
 import { openLoadTarget } from '../loadgen/transactions/load-target.js';
+import { describeNodeEventLoop } from '../loadgen/transactions/node-event-loop.js';
 import { writeRunFiles } from '../loadgen/transactions/run-files.js';
 import { runTransfers, type TransferRunResult } from '../loadgen/transactions/transfer-run.js';
 import { GENERATOR_BUSY_UTILIZATION, type TransferSchedule } from '../loadgen/transactions/transfer-load.js';
@@ -181,6 +182,9 @@ export async function runLoad(args: string[]): Promise<number> {
         ...(values.genesis === undefined ? {} : { genesisFile: path.resolve(values.genesis) }),
         ...(values.accounts === undefined ? {} : { accounts: parseCount('--accounts', values.accounts, 2), genesisOutput: await ensureDir(outDir, 'genesis.yaml') }),
         keepData: values['keep-data'] ?? false,
+        // A runtime line per memory sample (runTransfers samples every second), so the report's
+        // event-loop chart has as many points as its RSS chart.
+        runtimeReportIntervalMs: 1000,
       },
       backend,
     );
@@ -194,10 +198,12 @@ export async function runLoad(args: string[]): Promise<number> {
   try {
     say(`driving ${target.leader} (${target.addresses.length === 1 ? 'one node' : `leader of ${target.addresses.length}`}) with ${target.accounts.count} accounts from ${target.genesisSource}`);
     if (target.leaderPid === undefined) say('the node is not on this machine (or its pid was not found): no memory samples');
+    if (target.leaderNode === undefined) say('the node was not started by this run: its event-loop delay is not observable');
     const result = await runTransfers({
       leader: target.leader,
       accounts: target.accounts,
       ...(target.leaderPid === undefined ? {} : { leaderPid: target.leaderPid }),
+      ...(target.leaderNode === undefined ? {} : { leaderRuntimeReports: target.leaderNode }),
       workload,
       schedule,
       durationMs,
@@ -209,7 +215,7 @@ export async function runLoad(args: string[]): Promise<number> {
       onProgress: say,
     });
     const healthy = transferRunHealthy(result);
-    const files = await writeRunFiles(outDir, 'load', result.measured.run, `${signatureMode} transfers`, result.nodeMemory, {
+    const files = await writeRunFiles(outDir, 'load', result.measured.run, `${signatureMode} transfers`, { memory: result.nodeMemory, eventLoop: result.nodeEventLoop }, {
       command: `aurigraph ${['load', ...args].join(' ')}`,
       target: { leader: target.leader, addresses: target.addresses, startedNodes: target.nodes.length, genesis: target.genesisSource, accounts: target.accounts.count },
       verdict: healthy ? 'PASS' : 'FAIL',
@@ -227,7 +233,7 @@ export async function runLoad(args: string[]): Promise<number> {
         sourceExhausted: result.measured.sourceExhausted,
       },
       nodeMemory: result.nodeMemory,
-      nodeEventLoopDelay: 'not measured: the node runs in another process (the report plots 0)',
+      nodeEventLoop: describeNodeEventLoop(result.nodeEventLoop),
     });
     for (const line of describeTransferRun(result)) process.stdout.write(`${line}\n`);
     process.stdout.write(`wrote ${files.intervalLogPath}, ${files.summaryPath}, ${files.reportPath}, ${files.resultPath}\n`);

@@ -8,7 +8,7 @@ import { selectSignatureBackend } from '../crypto/index.js';
 import { AurigraphError } from '../errors.js';
 import { openLoadTarget } from '../loadgen/transactions/load-target.js';
 import { DEFAULT_MEMORY_ALLOWANCE_BYTES } from '../soak/memory-trend.js';
-import { defaultCheckpointEveryMs, runSoak } from '../soak/soak-run.js';
+import { defaultCheckpointEveryMs, runSoak, soakSampleEveryMs } from '../soak/soak-run.js';
 import { formatDuration, parseCount, parseDuration, parseNumber } from './duration.js';
 import { parseSettings, parseSignatureMode } from './load.js';
 import { CliUsageError, parseCommandLine } from './usage.js';
@@ -114,6 +114,7 @@ export async function runSoakCommand(args: string[]): Promise<number> {
         ...(values.genesis === undefined ? {} : { genesisFile: path.resolve(values.genesis) }),
         ...(values.genesis === undefined && !attach ? { accounts: parseCount('--accounts', values.accounts ?? '1000', 2) } : {}),
         keepData: values['keep-data'] ?? false,
+        runtimeReportIntervalMs: soakSampleEveryMs(durationMs, intervalMs),
       },
       backend,
     );

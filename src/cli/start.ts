@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/loader.js';
 import { ConfigError } from '../config/errors.js';
 import { createLogger } from '../log/logger.js';
+import { relaunchForMemoryLimits } from '../node/memory-limits.js';
 import { startNode } from '../node/node.js';
 import { CliUsageError, parseCommandLine } from './usage.js';
 
@@ -66,7 +67,19 @@ export async function runStart(args: string[]): Promise<number> {
     throw error;
   }
 
+  // V8's heap caps and MALLOC_ARENA_MAX only take effect at process start, so the
+  // process replaces itself (same pid, signals and stdio) with one that has them, once.
+  const relaunch = relaunchForMemoryLimits(config.memory, { execArgv: process.execArgv, env: process.env });
+  if (relaunch !== undefined && typeof process.execve === 'function') {
+    process.execve(process.execPath, [process.execPath, ...relaunch.execArgv, ...process.argv.slice(1)], relaunch.env);
+  }
+
   const logger = createLogger({ level: config.log.level, component: 'node' });
+  if (relaunch !== undefined) {
+    logger.warn('memory caps of the main thread and malloc not applied: this platform cannot re-execute a process', {
+      fields: ['memory.threadOldGenerationMb', 'memory.threadYoungGenerationMb', 'memory.mallocArenas'],
+    });
+  }
   // Signals are handled from the first moment, so one that arrives while the threads start
   // still drains the node instead of killing it half-started.
   let signalled: NodeJS.Signals | undefined;

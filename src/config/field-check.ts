@@ -13,7 +13,7 @@ export interface FieldProblem {
   message: string;
 }
 
-const unitsWorthNaming = new Set<IntegerSpec['unit']>(['bytes', 'ms', 'ticks']);
+const unitsWorthNaming = new Set<IntegerSpec['unit']>(['bytes', 'mebibytes', 'ms', 'ticks']);
 
 function describeIntegerAllowed(spec: IntegerSpec): string {
   const unit = unitsWorthNaming.has(spec.unit) ? ` (${spec.unit})` : '';

@@ -36,7 +36,7 @@ export interface IntegerSpec extends FieldBase {
   kind: 'integer';
   min: number;
   max: number;
-  unit: 'bytes' | 'ms' | 'ticks' | 'entries' | 'transactions' | 'records' | 'streams' | 'threads' | 'shards' | 'port' | 'factor';
+  unit: 'bytes' | 'mebibytes' | 'arenas' | 'ms' | 'ticks' | 'entries' | 'transactions' | 'records' | 'streams' | 'threads' | 'shards' | 'port' | 'factor';
   powerOfTwo?: true;
   multipleOf?: number;
 }
@@ -333,6 +333,35 @@ const fieldTable: { [Path in ConfigFieldPath]: SpecFor<ValueAt<NodeConfig, Path>
     kind: 'enum',
     values: ['debug', 'info', 'warn', 'error'] satisfies LogLevel[],
     description: 'Least severe level written to the JSON log.',
+  },
+  'log.runtimeReportIntervalMs': {
+    kind: 'integer',
+    min: 0,
+    max: 3_600_000,
+    unit: 'ms',
+    description: "Period of the info-level `runtime` log line (RSS parts; every thread's V8 heap, event-loop utilization and event-loop delay); 0 turns it off.",
+  },
+  'memory.threadOldGenerationMb': {
+    kind: 'integer',
+    min: 16,
+    max: 65_536,
+    unit: 'mebibytes',
+    description: "V8 old-generation cap of each of the node's threads (main, acceptor, Raft, every shard worker); `aurigraph start` re-executes itself with --max-old-space-size.",
+  },
+  'memory.threadYoungGenerationMb': {
+    kind: 'integer',
+    min: 3,
+    max: 1_024,
+    multipleOf: 3,
+    unit: 'mebibytes',
+    description: 'V8 young-generation cap of each thread (three semi-spaces); larger means fewer scavenges and more memory.',
+  },
+  'memory.mallocArenas': {
+    kind: 'integer',
+    min: 0,
+    max: 1_024,
+    unit: 'arenas',
+    description: "glibc malloc arenas of the node process (MALLOC_ARENA_MAX, set by re-exec); 0 leaves glibc's default of 8 per core.",
   },
   'ledger.genesisFile': {
     kind: 'string',

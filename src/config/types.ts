@@ -83,6 +83,22 @@ export interface NodeConfig {
   };
   log: {
     level: LogLevel;
+    /**
+     * Period of the `runtime` log line (RSS parts; per thread: heap, event-loop utilization and
+     * delay), ms; 0 turns it off.
+     */
+    runtimeReportIntervalMs: number;
+  };
+  memory: {
+    /**
+     * V8 old-generation cap of each of the node's threads (main, acceptor, Raft, every shard
+     * worker), MiB. One value: V8's heap flags are process-wide and override worker limits.
+     */
+    threadOldGenerationMb: number;
+    /** V8 young-generation cap of each thread, MiB (three semi-spaces). */
+    threadYoungGenerationMb: number;
+    /** glibc malloc arenas of the process (MALLOC_ARENA_MAX); 0 leaves glibc's default. */
+    mallocArenas: number;
   };
   ledger: {
     /**

@@ -11,7 +11,8 @@
  *
  * Two MessageChannels are made here: Raft thread ↔ apply bridge (committed entries, the
  * Orderer; src/consensus/apply-protocol.ts) and acceptor ↔ Raft thread (ConsensusService;
- * src/consensus/consensus-port-protocol.ts).
+ * src/consensus/consensus-port-protocol.ts). Two more, main ↔ acceptor and main ↔ Raft thread,
+ * carry only the event-loop delay questions of the `runtime` log line (src/node/runtime-report.ts).
  */
 import path from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
@@ -25,6 +26,9 @@ import { startApplyBridge } from '../consensus/apply-bridge.js';
 import type { ApplyTarget } from '../consensus/apply-target.js';
 import { DigestStateMachine } from '../consensus/digest-state-machine.js';
 import type { RaftThreadData } from '../consensus/raft-thread.js';
+import { eventLoopDelayChannel, type EventLoopDelayThreadData } from './event-loop-delay.js';
+import { startRuntimeReports, type ReportedThread } from './runtime-report.js';
+import { workerResourceLimits } from './memory-limits.js';
 import { waitForReply, type ControlRequest } from './thread-messages.js';
 
 const threadStartTimeoutMs = 30_000;
@@ -107,7 +111,14 @@ export async function startNode(config: NodeConfig, logger: Logger): Promise<Run
       applyPort: applyChannel.port2,
       acceptorPort: consensusChannel.port1,
     };
-    const raft = new Worker(workerUrl('raft'), { workerData: raftData, name: 'raft', transferList: [applyChannel.port2, consensusChannel.port1] });
+    // Each of the acceptor and Raft threads measures its own event loop (src/node/event-loop-delay.ts).
+    const raftLoop = eventLoopDelayChannel();
+    const raft = new Worker(workerUrl('raft'), {
+      workerData: { ...raftData, eventLoopDelayPort: raftLoop.threadPort } satisfies RaftThreadData & EventLoopDelayThreadData,
+      name: 'raft',
+      transferList: [applyChannel.port2, consensusChannel.port1, raftLoop.threadPort],
+      resourceLimits: workerResourceLimits(config.memory),
+    });
     await waitForReply(raft, 'ready', 'raft', threadStartTimeoutMs);
     watch(raft, 'raft');
     started.push({
@@ -129,10 +140,12 @@ export async function startNode(config: NodeConfig, logger: Logger): Promise<Run
       consensusPort,
       ...(pipeline === undefined ? {} : { pipelinePort: pipeline.acceptorPort }),
     };
+    const acceptorLoop = eventLoopDelayChannel();
     const acceptor = new Worker(workerUrl('acceptor'), {
-      workerData: acceptorData,
+      workerData: { ...acceptorData, eventLoopDelayPort: acceptorLoop.threadPort } satisfies AcceptorThreadData & EventLoopDelayThreadData,
       name: 'acceptor',
-      transferList: pipeline === undefined ? [consensusPort] : [consensusPort, pipeline.acceptorPort],
+      transferList: [consensusPort, ...(pipeline === undefined ? [] : [pipeline.acceptorPort]), acceptorLoop.threadPort],
+      resourceLimits: workerResourceLimits(config.memory),
     });
     const ready = await waitForReply(acceptor, 'ready', 'acceptor', threadStartTimeoutMs);
     watch(acceptor, 'acceptor');
@@ -145,6 +158,13 @@ export async function startNode(config: NodeConfig, logger: Logger): Promise<Run
     const host = config.grpc.host === '0.0.0.0' || config.grpc.host === '::' ? '127.0.0.1' : config.grpc.host;
     raft.postMessage({ type: 'listening', address: `${host.includes(':') ? `[${host}]` : host}:${port}` } satisfies ControlRequest);
     logger.info('node started', { nodeId: config.node.id, port, profiles: config.profiles });
+    const threads = (): ReportedThread[] => [
+      { name: 'acceptor', worker: acceptor, eventLoopDelay: acceptorLoop.reader },
+      { name: 'raft', worker: raft, eventLoopDelay: raftLoop.reader },
+      ...pool.threads().map((worker, index) => ({ name: `shard-worker-${index}`, worker })),
+    ];
+    const reporter =
+      config.log.runtimeReportIntervalMs > 0 ? startRuntimeReports(logger.child({ component: 'runtime' }), config.log.runtimeReportIntervalMs, threads) : undefined;
 
     let stopped: Promise<void> | undefined;
     return {
@@ -152,6 +172,7 @@ export async function startNode(config: NodeConfig, logger: Logger): Promise<Run
       failed,
       stop(options) {
         graceMsForDrain = options?.graceMs ?? graceMsForDrain;
+        reporter?.stop();
         stopped ??= stopAll();
         return stopped;
       },

@@ -25,6 +25,30 @@ export const SERIES_COLORS = {
   eventLoop: '#6b46c1',
 } as const;
 
+/** Per-thread event-loop series, in the order the threads first appear. */
+const THREAD_COLORS = ['#6b46c1', '#d53f8c', '#2f855a', '#b7791f', '#2b6cb0', '#718096'] as const;
+
+/** The event-loop chart's empty message when the samples hold no delay at all. */
+export const EVENT_LOOP_NOT_OBSERVABLE =
+  'not observable: the node runs elsewhere; only a node the run starts itself reports its event-loop delay';
+
+/**
+ * One series per thread when the node reported per thread (the acceptor, Raft and main threads
+ * each measure their own loop), else one series; none when no sample has a delay.
+ */
+export function eventLoopSeries(samples: RunSummary['resourceSamples']): ChartSeries[] {
+  if (!samples.some((sample) => sample.eventLoopDelayP99Ms !== null)) return [];
+  const threads = [...new Set(samples.flatMap((sample) => Object.keys(sample.eventLoopDelayP99MsByThread ?? {})))];
+  if (threads.length === 0) {
+    return [{ name: 'event-loop delay P99', color: SERIES_COLORS.eventLoop, points: samples.map((sample) => [sample.t, sample.eventLoopDelayP99Ms]) }];
+  }
+  return threads.map((thread, index) => ({
+    name: `${thread} thread P99`,
+    color: THREAD_COLORS[index % THREAD_COLORS.length]!,
+    points: samples.map((sample) => [sample.t, sample.eventLoopDelayP99MsByThread?.[thread] ?? null]),
+  }));
+}
+
 const ms = (valueUs: number) => valueUs / 1000;
 const formatMsValue = (valueMs: number) => formatMillisecondsFromMicroseconds(valueMs * 1000);
 
@@ -96,7 +120,17 @@ export function runCharts(summary: RunSummary, run?: string): string[] {
     renderChart({ ...tagged, chartId: 'latency-over-time', title: 'Latency over time (corrected)', xLabel: 'time since start (s)', yLabel: 'latency (ms)', xAxis: 'seconds', series: latencyOverTime, formatY: formatMsValue, emptyMessage: 'no operation completed' }),
     renderChart({ ...tagged, chartId: 'percentiles', title: 'Latency by percentile', xLabel: 'percentile', yLabel: 'latency (ms)', xAxis: 'percentile', series: percentiles, formatY: formatMsValue, emptyMessage: 'no operation completed' }),
     renderChart({ ...tagged, chartId: 'rss', title: 'Node resident memory (RSS)', xLabel: 'time since start (s)', yLabel: 'RSS (MiB)', xAxis: 'seconds', series: [{ name: 'RSS', color: SERIES_COLORS.rss, points: summary.resourceSamples.map((sample) => [sample.t, sample.rssBytes / 1048576]) }], formatY: (value) => formatMebibytes(value * 1048576), emptyMessage: noSamples }),
-    renderChart({ ...tagged, chartId: 'event-loop', title: 'Node event-loop delay (P99)', xLabel: 'time since start (s)', yLabel: 'delay (ms)', xAxis: 'seconds', series: [{ name: 'event-loop delay P99', color: SERIES_COLORS.eventLoop, points: summary.resourceSamples.map((sample) => [sample.t, sample.eventLoopDelayP99Ms]) }], formatY: formatMsValue, emptyMessage: noSamples }),
+    renderChart({
+      ...tagged,
+      chartId: 'event-loop',
+      title: 'Node event-loop delay (P99 per period; how late a 10 ms timer fired)',
+      xLabel: 'time since start (s)',
+      yLabel: 'delay (ms)',
+      xAxis: 'seconds',
+      series: eventLoopSeries(summary.resourceSamples),
+      formatY: formatMsValue,
+      emptyMessage: summary.resourceSamples.length === 0 ? noSamples : EVENT_LOOP_NOT_OBSERVABLE,
+    }),
   ];
 }
 

@@ -260,8 +260,16 @@ export function parseRunSummary(text: string, source: string): RunSummary {
   }
   const samples = summary['resourceSamples'];
   if (!Array.isArray(samples)) throw invalidArgument(`${source}.resourceSamples`, 'must be an array');
-  for (const [position, sample] of samples.entries()) {
-    expectNumbers(expectObject(sample, `${source}.resourceSamples[${position}]`), ['t', 'rssBytes', 'eventLoopDelayP99Ms'], `${source}.resourceSamples[${position}]`);
+  for (const [position, entry] of samples.entries()) {
+    const where = `${source}.resourceSamples[${position}]`;
+    const sample = expectObject(entry, where);
+    expectNumbers(sample, ['t', 'rssBytes'], where);
+    // null: the node ran elsewhere, so its event loop could not be observed.
+    expectNumbers(sample, ['eventLoopDelayP99Ms'], where, true);
+    if (sample['eventLoopDelayP99MsByThread'] !== undefined) {
+      const byThread = expectObject(sample['eventLoopDelayP99MsByThread'], `${where}.eventLoopDelayP99MsByThread`);
+      expectNumbers(byThread, Object.keys(byThread), `${where}.eventLoopDelayP99MsByThread`);
+    }
   }
   if (!Array.isArray(summary['errorMessages'])) throw invalidArgument(`${source}.errorMessages`, 'must be an array');
   const histograms = expectObject(summary['histograms'], `${source}.histograms`);

@@ -21,6 +21,7 @@ import type { EncodedInterval, LoadRunResult } from '../loadgen/run-result.js';
 import { sumBalances } from '../loadgen/transactions/account-reads.js';
 import type { LoadTarget } from '../loadgen/transactions/load-target.js';
 import { startMemorySampler, type MemorySample } from '../loadgen/transactions/memory-sampler.js';
+import { delaysOf, describeNodeEventLoop, startNodeEventLoopRecorder } from '../loadgen/transactions/node-event-loop.js';
 import { RollingWorkload } from '../loadgen/transactions/prepared-workload.js';
 import { ReceiptTally } from '../loadgen/transactions/receipt-tally.js';
 import { writeRunFiles, type RunFiles } from '../loadgen/transactions/run-files.js';
@@ -62,6 +63,15 @@ export interface SoakResult {
   readonly checkpoints: readonly BalanceCheckpoint[];
   readonly memory: MemoryTrend | null;
   readonly run: LoadRunResult;
+}
+
+/**
+ * How often the node's memory is sampled, and how often a node the soak starts is asked to log
+ * its `runtime` line: every second in runs under ten minutes (enough points for the trend fit),
+ * else every interval, at most 5 s.
+ */
+export function soakSampleEveryMs(durationMs: number, intervalMs: number): number {
+  return durationMs < 600_000 ? 1000 : Math.min(intervalMs, 5_000);
 }
 
 /** Default checkpoint period: a quarter of the run, between 10 seconds and an hour. */
@@ -144,9 +154,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
   const startNs = process.hrtime.bigint();
   const elapsedMs = () => Number(process.hrtime.bigint() - startNs) / 1e6;
-  // Enough points for the trend fit: every second in runs under ten minutes, else every interval (at most 5 s).
-  const memoryEveryMs = options.durationMs < 600_000 ? 1000 : Math.min(options.intervalMs, 5_000);
+  const memoryEveryMs = soakSampleEveryMs(options.durationMs, options.intervalMs);
   const sampler = target.leaderPid === undefined ? undefined : startMemorySampler(target.leaderPid, { startNs, intervalMs: memoryEveryMs });
+  const eventLoop = target.leaderNode === undefined ? undefined : startNodeEventLoopRecorder(target.leaderNode, { startNs });
   const latestMemory = (): MemorySample | undefined => sampler?.samples[sampler.samples.length - 1];
   const intervals: EncodedInterval[] = [];
   const segments: LoadRunResult[] = [];
@@ -201,6 +211,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           lastP99 = percentile(placed.correctedBase64, 99);
           errors += placed.errorCount;
           const memory = latestMemory();
+          const loop = eventLoop?.latest();
           void snapshots.append({
             type: 'interval',
             index: placed.index,
@@ -213,7 +224,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             batchErrors: placed.errorCount,
             latencyUs: { p50: percentile(placed.correctedBase64, 50), p99: lastP99, p999: percentile(placed.correctedBase64, 99.9), max: placed.correctedMaxUs },
             totals: { transactionsSent: audit.transactionsSent, committed: audit.committed, rejected: audit.rejected, failed: audit.failed, duplicateReceipts: audit.duplicateReceipts, unexpectedReceipts: audit.unexpectedReceipts, batchesWaiting: tally.batchesWaiting },
-            node: memory === undefined ? null : { rssBytes: memory.rssBytes, rssAnonBytes: memory.rssAnonBytes },
+            node: memory === undefined ? null : { rssBytes: memory.rssBytes, rssAnonBytes: memory.rssAnonBytes, eventLoopDelayP99MsByThread: loop === undefined ? null : delaysOf(loop).byThread },
             correctedHistogram: placed.correctedBase64,
           });
         },
@@ -238,6 +249,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   }
   const durationSec = elapsedMs() / 1000;
   const memorySamples = sampler?.stop() ?? [];
+  const eventLoopSamples = (await eventLoop?.stop()) ?? null;
   if (source.waitedTakes > 0) generatorWarnings.push(`batch preparation fell behind the schedule ${source.waitedTakes} times (use fewer per-transaction signatures per second or more --prepare-threads)`);
   const run = concatenateSegments(segments, intervals, startEpochMs, durationSec, options.ratePerSecond / plan.batchSize);
   const memory = sampler === undefined ? null : judgeMemoryTrend(memorySamples.map((sample) => ({ t: sample.t, bytes: sample.rssAnonBytes })), durationSec, options.memoryAllowanceBytes ?? DEFAULT_MEMORY_ALLOWANCE_BYTES);
@@ -253,7 +265,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     generatorWarnings: [...generatorWarnings, ...(snapshots.failure === undefined ? [] : [`the snapshot log could not be written: ${snapshots.failure.message}`])],
   });
   const rssValues = memorySamples.map((sample) => sample.rssBytes);
-  const files = await writeRunFiles(options.outDir, 'soak', run, `soak at ${options.ratePerSecond} tx/s`, memorySamples, {
+  const files = await writeRunFiles(options.outDir, 'soak', run, `soak at ${options.ratePerSecond} tx/s`, { memory: memorySamples, eventLoop: eventLoopSamples }, {
     command: options.command ?? null,
     verdict: verdict.verdict,
     reasons: verdict.reasons,
@@ -269,7 +281,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     memory,
     nodeRss: rssValues.length === 0 ? null : { peakBytes: Math.max(...rssValues), finalBytes: rssValues[rssValues.length - 1] },
     preparation: source.reports,
-    nodeEventLoopDelay: 'not measured: the node runs in another process (the report plots 0)',
+    nodeEventLoop: describeNodeEventLoop(eventLoopSamples),
   });
   await snapshots.append({ type: 'verdict', atEpochMs: Date.now(), ...verdict });
   await snapshots.close();

@@ -74,5 +74,5 @@ test('an unknown command-line setting is rejected with a suggestion', (t) => {
 test('a command-line section instead of a setting names the settings in it', (t) => {
   const folder = makeConfigDir(t, {});
   const error = expectConfigError(() => loadConfig({ configDir: folder, env: {}, overrides: { log: 'debug' } }));
-  assert.equal(error.message, 'command-line flag --log: log is a section, not a setting; set one of: log.level');
+  assert.equal(error.message, 'command-line flag --log: log is a section, not a setting; set one of: log.level, log.runtimeReportIntervalMs');
 });

@@ -29,6 +29,7 @@ interface LoadResult {
   committedInMeasured: number;
   audit: { transactionsSent: number; receiptsReceived: number; committed: number; missingReceipts: number; duplicateReceipts: number; unexpectedReceipts: number };
   preparation: { transactionCount: number; elapsedMs: number };
+  nodeEventLoop: Array<{ thread: string; delayP99MsPeak: number | null; utilizationMean: number }> | string;
 }
 
 for (const [name, args] of [
@@ -57,6 +58,14 @@ for (const [name, args] of [
         'and its intervals add up to them',
       );
       assert.ok(existsSync(path.join(outDir, 'load.html')));
+      // The node was started here, so its own runtime lines gave the event-loop figures.
+      assert.ok(Array.isArray(result.nodeEventLoop), `nodeEventLoop: ${JSON.stringify(result.nodeEventLoop)}`);
+      const measured = result.nodeEventLoop.filter((thread) => thread.delayP99MsPeak !== null).map((thread) => thread.thread);
+      assert.deepEqual(measured, ['main', 'acceptor', 'raft']);
+      const saved = JSON.parse(readFileSync(path.join(outDir, 'load.json'), 'utf8')) as { resourceSamples: Array<{ eventLoopDelayP99Ms: number | null; eventLoopDelayP99MsByThread?: Record<string, number> }> };
+      const plotted = saved.resourceSamples.filter((sample) => sample.eventLoopDelayP99Ms !== null);
+      assert.ok(plotted.length >= 2, `the 3 s run has event-loop points beside its RSS points: ${JSON.stringify(saved.resourceSamples)}`);
+      for (const sample of plotted) assert.equal(sample.eventLoopDelayP99Ms, Math.max(...Object.values(sample.eventLoopDelayP99MsByThread ?? {})), 'the worst thread');
       assert.ok(existsSync(path.join(outDir, 'genesis.yaml')), '--accounts wrote the genesis the node started from');
     } finally {
       rmSync(outDir, { recursive: true, force: true });

@@ -11,8 +11,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runOpenLoop } from '../../src/loadgen/open-loop.js';
 import { startProcessResourceSampler } from '../../src/loadgen/resource-sampler.js';
+import { startLocalNode } from '../../src/loadgen/transactions/local-node.js';
+import { startMemorySampler } from '../../src/loadgen/transactions/memory-sampler.js';
+import { resourceSamplesOf, startNodeEventLoopRecorder } from '../../src/loadgen/transactions/node-event-loop.js';
+import { configDir } from '../../src/paths.js';
 import { formatMillisecondsFromMicroseconds } from '../../src/report/format.js';
-import { renderReport } from '../../src/report/html-report.js';
+import { EVENT_LOOP_NOT_OBSERVABLE, renderReport } from '../../src/report/html-report.js';
 import { summarizeRun } from '../../src/report/run-summary.js';
 import { startEchoServer } from '../fixtures/report/http2-echo-server.js';
 import { createOperation } from '../fixtures/report/http2-echo-operation.js';
@@ -32,6 +36,8 @@ const CHART_PROBE = `JSON.stringify(Array.from(document.querySelectorAll('figure
   })),
   ticks: Array.from(figure.querySelectorAll('text.tick')).map((text) => text.textContent),
   empty: figure.querySelector('text.empty') !== null,
+  emptyText: figure.querySelector('text.empty')?.textContent ?? null,
+  legend: Array.from(figure.querySelectorAll('.legend li')).map((item) => item.textContent),
 })))`;
 
 interface ChartProbe {
@@ -39,6 +45,8 @@ interface ChartProbe {
   series: Array<{ name: string; drawnPoints: number; declaredPoints: number; length: number }>;
   ticks: string[];
   empty: boolean;
+  emptyText: string | null;
+  legend: string[];
 }
 
 test('a real run’s report opens in headless Chromium with every chart drawn and no console errors', async () => {
@@ -114,5 +122,59 @@ test('the browser check itself catches a page that throws', async () => {
     assert.match(page.consoleErrors[0] ?? '', /drawn badly/);
     assert.match(page.consoleErrors[1] ?? '', /undefinedFunction/);
   });
+  await rm(folder, { recursive: true, force: true });
+});
+
+test('the event-loop chart plots each thread of a node the run started, and says so when the node runs elsewhere', { timeout: 120_000 }, async () => {
+  requireChromium();
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'aurigraph-report-'));
+  const node = await startLocalNode({
+    profile: 'dev',
+    dataDir: path.join(folder, 'node'),
+    genesisFile: path.join(configDir, 'genesis', 'dev.yaml'),
+    settings: { 'log.runtimeReportIntervalMs': '200' },
+  });
+  const server = await startEchoServer();
+  const handle = await createOperation({ url: server.url });
+  const startNs = process.hrtime.bigint();
+  const memory = startMemorySampler(node.pid, { startNs, intervalMs: 200 });
+  const eventLoop = startNodeEventLoopRecorder(node, { startNs });
+  let run;
+  try {
+    run = await runOpenLoop(handle.run, { ratePerSecond: 100, durationMs: 2000, maxInFlight: 8, intervalMs: 500, startNs });
+  } finally {
+    await handle.close?.();
+    await server.close();
+  }
+  const memorySamples = memory.stop();
+  const eventLoopSamples = await eventLoop.stop();
+  assert.equal(await node.stop(), 0);
+  assert.ok(eventLoopSamples.length >= 5, `the node reported every 200 ms for 2 s: ${eventLoopSamples.length} reports`);
+
+  const pages: Array<[string, boolean]> = [
+    ['started', true],
+    ['attached', false],
+  ];
+  for (const [name, observable] of pages) {
+    const summary = summarizeRun(run, { label: `event loop, node ${name}`, resourceSamples: resourceSamplesOf(memorySamples, observable ? eventLoopSamples : null) });
+    const htmlPath = path.join(folder, `${name}.html`);
+    await writeFile(htmlPath, renderReport(summary));
+    await withHeadlessPage(pathToFileURL(htmlPath).href, async (page) => {
+      const charts = JSON.parse(await page.evaluate<string>(CHART_PROBE)) as ChartProbe[];
+      const rss = charts.find((chart) => chart.chart === 'rss')!;
+      assert.equal(rss.empty, false, `${name}: the RSS comes from /proc either way`);
+      const loop = charts.find((chart) => chart.chart === 'event-loop')!;
+      if (observable) {
+        assert.equal(loop.empty, false, 'a node started here is plotted');
+        assert.deepEqual(loop.legend, ['main thread P99', 'acceptor thread P99', 'raft thread P99'], 'one series per thread that measures its loop');
+        for (const series of loop.series) assert.ok(series.drawnPoints >= 3, `${series.name} draws ${series.drawnPoints} points`);
+      } else {
+        assert.equal(loop.empty, true, 'no line is drawn for a loop nobody measured');
+        assert.deepEqual(loop.series, []);
+        assert.equal(loop.emptyText, EVENT_LOOP_NOT_OBSERVABLE);
+      }
+      assert.deepEqual(page.consoleErrors, []);
+    });
+  }
   await rm(folder, { recursive: true, force: true });
 });

@@ -63,6 +63,28 @@ test('a summary survives JSON and the check; a broken one is refused with the fi
   assert.throws(() => parseRunSummary(broken((copy) => (copy['resourceSamples'] = [{ t: 1, rssBytes: 'big' }])), 'run.json'), /resourceSamples\[0\]\.rssBytes/);
 });
 
+test('resource samples may say the event loop was not observable (null) or give it per thread; anything else is refused', async () => {
+  const samples = [
+    { t: 0.5, rssBytes: 50_000_000, eventLoopDelayP99Ms: null },
+    { t: 1, rssBytes: 51_000_000, eventLoopDelayP99Ms: 3.5, eventLoopDelayP99MsByThread: { main: 0.5, acceptor: 1.25, raft: 3.5 } },
+  ];
+  const text = JSON.stringify(summarizeRun(await quickRun(), { resourceSamples: samples }));
+  assert.deepEqual(parseRunSummary(text, 'run.json').resourceSamples, samples);
+  const withSample = (sample: Record<string, unknown>) => {
+    const copy = JSON.parse(text) as Record<string, unknown>;
+    copy['resourceSamples'] = [sample];
+    return JSON.stringify(copy);
+  };
+  const refused: Array<[Record<string, unknown>, RegExp]> = [
+    [{ t: 1, rssBytes: 1 }, /resourceSamples\[0\]\.eventLoopDelayP99Ms: must be a number/],
+    [{ t: 1, rssBytes: 1, eventLoopDelayP99Ms: 'slow' }, /resourceSamples\[0\]\.eventLoopDelayP99Ms: must be a number/],
+    [{ t: 1, rssBytes: null, eventLoopDelayP99Ms: null }, /resourceSamples\[0\]\.rssBytes: must be a number/],
+    [{ t: 1, rssBytes: 1, eventLoopDelayP99Ms: 2, eventLoopDelayP99MsByThread: [2] }, /eventLoopDelayP99MsByThread: must be an object/],
+    [{ t: 1, rssBytes: 1, eventLoopDelayP99Ms: 2, eventLoopDelayP99MsByThread: { raft: null } }, /eventLoopDelayP99MsByThread\.raft: must be a number/],
+  ];
+  for (const [sample, error] of refused) assert.throws(() => parseRunSummary(withSample(sample), 'run.json'), error, JSON.stringify(sample));
+});
+
 test('a summary rebuilt from the interval log has the same latencies as the one from the run', async () => {
   const run = await quickRun();
   const fromRun = summarizeRun(run);

@@ -52,12 +52,20 @@ test('a 60-second soak against a real node it starts: PASS, with snapshots, inte
       verdict: string;
       audit: { transactionsSent: number; committed: number; missingReceipts: number; duplicateReceipts: number };
       memory: { status: string } | null;
+      nodeEventLoop: Array<{ thread: string; delayP99MsPeak: number | null }> | string;
     };
     assert.equal(result.verdict, 'PASS');
     assert.equal(result.audit.committed, result.audit.transactionsSent, 'every transaction sent committed, with one receipt');
     assert.equal(result.audit.missingReceipts, 0);
     assert.equal(result.audit.duplicateReceipts, 0);
     assert.ok(result.memory !== null && result.memory.status !== 'inconclusive', 'the node ran here, so its memory was judged');
+    assert.ok(Array.isArray(result.nodeEventLoop), `the node ran here, so its event loops were observed: ${JSON.stringify(result.nodeEventLoop)}`);
+    assert.deepEqual(result.nodeEventLoop.filter((thread) => thread.delayP99MsPeak !== null).map((thread) => thread.thread), ['main', 'acceptor', 'raft']);
+    const summary = JSON.parse(readFileSync(path.join(outDir, 'soak.json'), 'utf8')) as { resourceSamples: Array<{ eventLoopDelayP99Ms: number | null }> };
+    const plotted = summary.resourceSamples.filter((sample) => sample.eventLoopDelayP99Ms !== null).length;
+    // Samples before the node's first report, or in a period whose report came late on a busy
+    // machine, have no delay to pair with; the rest must.
+    assert.ok(plotted >= Math.floor(summary.resourceSamples.length * 0.9), `nearly every RSS sample has the node's delay beside it: ${plotted} of ${summary.resourceSamples.length}`);
     const log = parseIntervalLog(readFileSync(path.join(outDir, 'soak.hlog'), 'utf8'), 'soak.hlog');
     assert.ok(log.intervals.length >= 11);
     assert.ok(existsSync(path.join(outDir, 'soak.html')));

@@ -2,7 +2,8 @@
  * What a load or soak run drives: node processes it starts itself (one, or a cluster on
  * loopback, on a temporary data folder, from a genesis it writes or is given), or nodes already
  * running at given addresses. Resolves the leader, the accounts the workload signs for, and the
- * pid of each local node so its memory can be read.
+ * pid of each local node so its memory can be read. Nodes started here are asked for a
+ * `runtime` log line every `runtimeReportIntervalMs`, so the run can plot their event loops.
  */
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { invalidArgument } from '../../errors.js';
 import type { Genesis } from '../../ledger/index.js';
 import { readGenesisFile, renderGenesis } from '../../pipeline/genesis-file.js';
 import { derivedAccountsGenesis, loadAccountsFrom, type LoadAccounts } from './load-accounts.js';
-import { findLeader, startLocalCluster, startLocalNode, type LocalNode } from './local-node.js';
+import { findLeader, startLocalCluster, startLocalNode, type ReportingLocalNode } from './local-node.js';
 import { findListeningProcess } from './process-memory.js';
 import type { SignatureMode } from './workload-plan.js';
 
@@ -34,6 +35,11 @@ export interface LoadTargetOptions {
   readonly genesisOutput?: string;
   /** Keep started nodes' data folders instead of removing them. */
   readonly keepData?: boolean;
+  /**
+   * Started nodes log a `runtime` line this often (log.runtimeReportIntervalMs, unless
+   * `settings` sets it); the runner's sampling period suits. The profile's value by default.
+   */
+  readonly runtimeReportIntervalMs?: number;
 }
 
 export interface LoadTarget {
@@ -44,9 +50,11 @@ export interface LoadTarget {
   readonly addresses: readonly string[];
   readonly leader: string;
   /** Nodes started for this run (empty when attached). */
-  readonly nodes: readonly LocalNode[];
+  readonly nodes: readonly ReportingLocalNode[];
   /** The leader's pid when it runs on this machine and could be found. */
   readonly leaderPid: number | undefined;
+  /** The leader when this run started it: its `runtime` lines can be heard. */
+  readonly leaderNode: ReportingLocalNode | undefined;
   /** Stops started nodes and removes their data (unless kept). */
   close(): Promise<void>;
 }
@@ -80,7 +88,7 @@ export async function openLoadTarget(options: LoadTargetOptions, backend: Signat
   }
   const accounts = loadAccountsFrom(genesis, options.signatureMode, backend);
 
-  let nodes: LocalNode[] = [];
+  let nodes: ReportingLocalNode[] = [];
   let addresses: readonly string[];
   const cleanup = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
@@ -92,7 +100,11 @@ export async function openLoadTarget(options: LoadTargetOptions, backend: Signat
         genesisFile = path.join(workDir, 'genesis.yaml');
         writeFileSync(genesisFile, renderGenesis(genesis));
       }
-      const common = { profile: options.profile ?? 'bench', genesisFile, ...(options.settings === undefined ? {} : { settings: options.settings }) };
+      const settings = {
+        ...(options.runtimeReportIntervalMs === undefined ? {} : { 'log.runtimeReportIntervalMs': String(options.runtimeReportIntervalMs) }),
+        ...options.settings,
+      };
+      const common = { profile: options.profile ?? 'bench', genesisFile, settings };
       nodes =
         options.startNodes === 1
           ? [await startLocalNode({ ...common, dataDir: path.join(workDir, 'node-1') })]
@@ -105,7 +117,7 @@ export async function openLoadTarget(options: LoadTargetOptions, backend: Signat
     const leader = await findLeader(addresses);
     const started = nodes.find((node) => node.address === leader);
     const leaderPid = started?.pid ?? (isLoopback(leader) ? findListeningProcess(portOf(leader)) : undefined);
-    return { accounts, genesis, genesisSource, addresses, leader, nodes, leaderPid, close: cleanup };
+    return { accounts, genesis, genesisSource, addresses, leader, nodes, leaderPid, leaderNode: started, close: cleanup };
   } catch (error) {
     await cleanup();
     throw error;

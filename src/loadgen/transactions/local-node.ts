@@ -2,7 +2,8 @@
  * Node processes this machine starts for a load or soak run: the compiled CLI (`aurigraph
  * start`), a temporary data folder, a genesis file, a profile, and --set overrides. One node, or
  * a cluster of several on loopback ports chosen here. Each process's log goes to node.log in its
- * data folder; the last lines are kept for error messages. Every wait is bounded.
+ * data folder; the last lines are kept for error messages, and the node's `runtime` lines are
+ * handed to whoever listens (node-event-loop.ts). Every wait is bounded.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +15,8 @@ import { AurigraphError } from '../../errors.js';
 import { NodeRole } from '../../generated/aurigraph.js';
 import { distDir } from '../../paths.js';
 import { freePorts } from '../../net/free-ports.js';
+import type { RuntimeReportSource } from './node-event-loop.js';
+import { parseRuntimeLine, type NodeRuntimeReport } from './runtime-line.js';
 
 export const cliPath = path.join(distDir, 'src', 'cli', 'main.js');
 const logLinesKept = 200;
@@ -43,6 +46,9 @@ export interface LocalNode {
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
+/** A node started by startLocalNode: its `runtime` log lines can be heard too. */
+export interface ReportingLocalNode extends LocalNode, RuntimeReportSource {}
+
 function portFromLogLine(line: string): number | undefined {
   try {
     const entry = JSON.parse(line) as { msg?: string; port?: number };
@@ -52,7 +58,7 @@ function portFromLogLine(line: string): number | undefined {
   }
 }
 
-export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
+export async function startLocalNode(options: LocalNodeOptions): Promise<ReportingLocalNode> {
   await mkdir(options.dataDir, { recursive: true });
   const settings = { 'ledger.genesisFile': options.genesisFile, 'log.level': 'info', ...options.settings };
   const args = [cliPath, 'start', '--profile', options.profile, '--port', String(options.port ?? 0), '--data-dir', path.join(options.dataDir, 'node')];
@@ -64,8 +70,16 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
   const log = createWriteStream(path.join(options.dataDir, 'node.log'), { flags: 'a' });
   const tail: string[] = [];
+  const runtimeListeners = new Set<(report: NodeRuntimeReport) => void>();
   let buffered = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': it comes after stderr has been read to its end, so a node that dies at
+  // start still leaves its last words in the tail.
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      if (buffered !== '') tail.push(buffered);
+      resolve(code);
+    }),
+  );
   void exited.then(() => log.end());
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const port = await new Promise<number>((resolve, reject) => {
@@ -83,6 +97,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
         buffered = buffered.slice(newline + 1);
         tail.push(line);
         if (tail.length > logLinesKept) tail.shift();
+        const runtime = parseRuntimeLine(line);
+        if (runtime !== undefined) for (const listener of runtimeListeners) listener(runtime);
         const reported = portFromLogLine(line);
         if (reported !== undefined) {
           clearTimeout(timer);
@@ -101,6 +117,10 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     address: `127.0.0.1:${port}`,
     dataDir: options.dataDir,
     logTail: () => [...tail],
+    onRuntimeReport(listener) {
+      runtimeListeners.add(listener);
+      return () => runtimeListeners.delete(listener);
+    },
     exited,
     async stop(timeoutMs = 30_000) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
@@ -127,7 +147,7 @@ export interface LocalClusterOptions extends Omit<LocalNodeOptions, 'dataDir' | 
 }
 
 /** `size` nodes on loopback forming one Raft cluster; resolves once they all listen. */
-export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalNode[]> {
+export async function startLocalCluster(options: LocalClusterOptions): Promise<ReportingLocalNode[]> {
   const ports = await freePorts(options.size);
   const peers = ports.map((port, index) => `node-${index + 1}=127.0.0.1:${port}`).join(',');
   const started = await Promise.allSettled(

@@ -1,16 +1,17 @@
 /**
  * What a transfer run leaves in its output folder: NAME.hlog (HdrHistogram interval log of batch
- * receipt latency, microseconds), NAME.json (the src/report summary, with the node's RSS as its
- * resource samples), NAME.html (the report), and NAME-result.json (what is particular to
- * transfers: workload, preparation, receipt audit, committed transactions per second, verdicts).
+ * receipt latency, microseconds), NAME.json (the src/report summary, with the node's RSS and
+ * event-loop delay as its resource samples), NAME.html (the report), and NAME-result.json (what
+ * is particular to transfers: workload, preparation, receipt audit, committed transactions per
+ * second, verdicts).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ResourceSample } from '../resource-sampler.js';
 import type { LoadRunResult } from '../run-result.js';
 import { renderReport, saveRun } from '../../report/index.js';
 import type { RunSummary } from '../../report/index.js';
 import type { MemorySample } from './memory-sampler.js';
+import { resourceSamplesOf, type NodeEventLoopSample } from './node-event-loop.js';
 
 export interface RunFiles {
   readonly intervalLogPath: string;
@@ -20,17 +21,15 @@ export interface RunFiles {
   readonly summary: RunSummary;
 }
 
-/**
- * The node runs in another process, so its event-loop delay is not observable here; the samples
- * carry 0 for it and the result file says so.
- */
-export function resourceSamplesOf(memory: readonly MemorySample[]): ResourceSample[] {
-  return memory.map((sample) => ({ t: sample.t, rssBytes: sample.rssBytes, eventLoopDelayP99Ms: 0 }));
+/** The node's figures during the run: RSS from /proc, event loops from its log (null: not observable). */
+export interface NodeObservations {
+  readonly memory: readonly MemorySample[];
+  readonly eventLoop: readonly NodeEventLoopSample[] | null;
 }
 
-export async function writeRunFiles(outDir: string, name: string, run: LoadRunResult, label: string, memory: readonly MemorySample[], result: unknown): Promise<RunFiles> {
+export async function writeRunFiles(outDir: string, name: string, run: LoadRunResult, label: string, node: NodeObservations, result: unknown): Promise<RunFiles> {
   const base = path.join(path.resolve(outDir), name);
-  const saved = await saveRun(base, run, { label, resourceSamples: resourceSamplesOf(memory) });
+  const saved = await saveRun(base, run, { label, resourceSamples: resourceSamplesOf(node.memory, node.eventLoop) });
   const reportPath = `${base}.html`;
   await writeFile(reportPath, renderReport(saved.summary));
   const resultPath = `${base}-result.json`;

@@ -9,6 +9,7 @@ import { createClient } from '../../client/index.js';
 import { invalidArgument } from '../../errors.js';
 import type { LoadAccounts } from './load-accounts.js';
 import { startMemorySampler, type MemorySample } from './memory-sampler.js';
+import { startNodeEventLoopRecorder, type NodeEventLoopSample, type RuntimeReportSource } from './node-event-loop.js';
 import { FixedWorkload, prepareBatches, type BatchSource, type PreparationReport } from './prepared-workload.js';
 import { ReceiptTally, type ReceiptAudit } from './receipt-tally.js';
 import { readNonces, splitIds } from './account-reads.js';
@@ -36,6 +37,8 @@ export interface DriveOptions {
   readonly accounts: LoadAccounts;
   /** The leader's pid when local: its memory is sampled during the measured segment. */
   readonly leaderPid?: number;
+  /** The leader when this process started it: its event loops are recorded from its `runtime` lines. */
+  readonly leaderRuntimeReports?: RuntimeReportSource;
   readonly schedule: TransferSchedule;
   readonly durationMs: number;
   /** Run first and not measured (JIT, connection windows, caches); 0 by default. */
@@ -71,6 +74,8 @@ export interface DriveResult {
   readonly committedInMeasured: number;
   /** The leader's memory during the measured segment (t from its start); empty when not local. */
   readonly nodeMemory: readonly MemorySample[];
+  /** The leader's event loops during the measured segment; null when not observable (not started here). */
+  readonly nodeEventLoop: readonly NodeEventLoopSample[] | null;
   readonly streamFailures: readonly string[];
 }
 
@@ -151,6 +156,7 @@ export async function driveTransfers(plan: WorkloadPlan, source: BatchSource, op
   let measured: TransferSegmentResult;
   let committedInMeasured: number;
   let nodeMemory: MemorySample[];
+  let nodeEventLoop: NodeEventLoopSample[] | null;
   try {
     let first: readonly number[] | undefined = options.firstBatchNumbers;
     if ((options.warmupMs ?? 0) > 0) {
@@ -161,6 +167,7 @@ export async function driveTransfers(plan: WorkloadPlan, source: BatchSource, op
     const committedBefore = tally.audit().committed;
     const startNs = process.hrtime.bigint();
     const sampler = options.leaderPid === undefined ? undefined : startMemorySampler(options.leaderPid, { startNs, intervalMs: options.memorySampleIntervalMs ?? 1000 });
+    const eventLoop = options.leaderRuntimeReports === undefined ? undefined : startNodeEventLoopRecorder(options.leaderRuntimeReports, { startNs });
     progress(`measuring for ${options.durationMs} ms`);
     try {
       measured = await runTransferSegment({
@@ -171,6 +178,7 @@ export async function driveTransfers(plan: WorkloadPlan, source: BatchSource, op
       });
     } finally {
       nodeMemory = sampler?.stop() ?? [];
+      nodeEventLoop = (await eventLoop?.stop()) ?? null;
     }
     committedInMeasured = tally.audit().committed - committedBefore;
     const graceDeadline = Date.now() + (options.receiptGraceMs ?? 5_000);
@@ -189,6 +197,7 @@ export async function driveTransfers(plan: WorkloadPlan, source: BatchSource, op
     committedInMeasured,
     committedPerSecond: measured.run.durationSec > 0 ? committedInMeasured / measured.run.durationSec : 0,
     nodeMemory,
+    nodeEventLoop,
     streamFailures: pool.failures,
   };
 }
