@@ -2,7 +2,7 @@
  * `npm run bench:ingest`: signed transfers through real node processes (one, then three on
  * loopback), driven from this process over gRPC streams, beside the limits measured in the same
  * run (bench/limits), with the issue's targets as ratios. Writes BENCHMARKS.md between the
- * bench:ingest markers. About eight to ten minutes on the 2-core machine.
+ * bench:ingest markers. About nine to eleven minutes on the 2-core machine.
  *
  *   node dist/bench/ingest/run.js [--json FILE] [--quick]
  *     --json FILE   also save every measurement
@@ -21,7 +21,7 @@ import { describeMachine } from '../common/machine.js';
 import { writeSection } from '../crypto/markdown-section.js';
 import { runLimitsSuite, type GrpcStreamConfiguration } from '../limits/suite.js';
 import { IngestBench, type IngestMeasurement, type WorkloadShapeSpec } from './scenarios.js';
-import { formatIngestSection, ingestMarkers, type IngestReport, type NodeMemorySummary } from './section.js';
+import { formatIngestSection, ingestMarkers, largestBatchShapeId, summarizeNodeMemory, type IngestReport, type NodeMemorySummary } from './section.js';
 
 const command = 'npm run bench:ingest';
 const profile = 'bench';
@@ -39,10 +39,31 @@ function parseArguments(argv: readonly string[]): { jsonFile: string | undefined
   return { jsonFile, quick };
 }
 
-/** Batch-signed at the bench profile's largest batch (batching.maxBatchTransactions = 8192): the throughput shape. */
-const batchLarge: WorkloadShapeSpec = { id: 'batch-signed-8192', signatureMode: 'batch-signed', batchSize: 8192, streams: 4, inFlightPerStream: 1, rateGuessPerSecond: 120_000, rateHeadroom: 1.5 };
-/** Batch-signed in small batches: the latency shape. */
+const profileConfig = loadConfig({ profile, env: {} });
+/**
+ * Batch-signed at the bench profile's largest batch (batching.maxBatchTransactions, which
+ * scripts/tune chose): the throughput shape, with about 32,768 transactions in flight as in the
+ * sweep.
+ */
+const largestBatch = profileConfig.batching.maxBatchTransactions;
+const batchLarge: WorkloadShapeSpec = {
+  id: largestBatchShapeId,
+  signatureMode: 'batch-signed',
+  batchSize: largestBatch,
+  streams: 4,
+  inFlightPerStream: Math.max(1, Math.round(32_768 / (4 * largestBatch))),
+  rateGuessPerSecond: 120_000,
+  rateHeadroom: 1.5,
+};
+/** Batch-signed in small batches. */
 const batchSmall: WorkloadShapeSpec = { id: 'batch-signed-256', signatureMode: 'batch-signed', batchSize: 256, streams: 8, inFlightPerStream: 2, rateGuessPerSecond: 30_000, rateHeadroom: 1.5 };
+/**
+ * The latency shape: batch-signed in batches of 32 from 8 streams. A receipt's latency includes
+ * its whole batch (an 8,192-transaction batch can never be answered in 2 ms), so the issue's
+ * latency targets are read here, at half of this shape's own peak; its peak is the node's rate
+ * in small batches, where per-batch costs (thread hops, one block each) dominate.
+ */
+const batchTiny: WorkloadShapeSpec = { id: 'batch-signed-32', signatureMode: 'batch-signed', batchSize: 32, streams: 8, inFlightPerStream: 2, rateGuessPerSecond: 15_000, rateHeadroom: 1.5 };
 /**
  * Per-transaction signatures; 1,024 × 3.4 KB fits the profile's 8 MiB batch bound. Signing them
  * costs about a millisecond each, so these runs are sized tighter and kept short.
@@ -57,17 +78,7 @@ const grpcConfigurations: GrpcStreamConfiguration[] = [
 ];
 
 function memorySummary(measurement: IngestMeasurement): NodeMemorySummary | null {
-  const samples = measurement.nodeMemory;
-  if (samples.length === 0) return null;
-  const last = samples[samples.length - 1]!;
-  return {
-    durationSec: measurement.durationSec,
-    peakRssBytes: Math.max(...samples.map((sample) => sample.rssBytes)),
-    finalRssBytes: last.rssBytes,
-    peakRssAnonBytes: Math.max(...samples.map((sample) => sample.rssAnonBytes)),
-    finalRssAnonBytes: last.rssAnonBytes,
-    sampleCount: samples.length,
-  };
+  return summarizeNodeMemory(measurement.nodeMemory, measurement.durationSec, measurement.nodeThreadHeaps ?? []);
 }
 
 const { jsonFile, quick } = parseArguments(process.argv.slice(2));
@@ -75,7 +86,7 @@ const scale = (ms: number) => (quick ? Math.max(1000, Math.round(ms / 5)) : ms);
 const say = (message: string) => console.error(`bench:ingest: ${message}`);
 const startedNs = process.hrtime.bigint();
 const machineAtStart = describeMachine();
-const workerThreads = loadConfig({ profile, env: {} }).workers.piscinaThreads;
+const workerThreads = profileConfig.workers.piscinaThreads;
 
 say('limits (raw gRPC stream, LMDB writes, verification), each in processes of its own');
 const limits = await runLimitsSuite({
@@ -105,6 +116,9 @@ try {
   const smallPeak = await bench.peak(batchSmall, 1, scale(3000), scale(8000));
   measurements.push(smallPeak);
   measurements.push(await bench.atRate(batchSmall, 1, smallPeak.committedPerSecond / 2, scale(2000), scale(8000)));
+  const tinyPeak = await bench.peak(batchTiny, 1, scale(3000), scale(8000));
+  measurements.push(tinyPeak);
+  measurements.push(await bench.atRate(batchTiny, 1, tinyPeak.committedPerSecond / 2, scale(2000), scale(8000)));
   const perPeak = await perTransactionBench.peak(perTransaction, 1, scale(3000), scale(8000));
   measurements.push(perPeak);
   measurements.push(await perTransactionBench.atRate(perTransaction, 1, perPeak.committedPerSecond / 2, scale(2000), scale(8000)));

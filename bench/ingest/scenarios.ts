@@ -7,10 +7,10 @@
  * clock starts.
  */
 import path from 'node:path';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { LoadAccounts } from '../../src/loadgen/transactions/load-accounts.js';
 import { findLeader, startLocalCluster, startLocalNode, type LocalNode } from '../../src/loadgen/transactions/local-node.js';
-import type { MemorySample } from '../../src/loadgen/transactions/memory-sampler.js';
+import { peakThreadHeaps, type MemorySample, type ThreadHeapReport } from '../../src/loadgen/transactions/memory-sampler.js';
 import { ReusableWorkload, type PreparationReport } from '../../src/loadgen/transactions/prepared-workload.js';
 import type { ReceiptAudit } from '../../src/loadgen/transactions/receipt-tally.js';
 import type { TransferSchedule } from '../../src/loadgen/transactions/transfer-load.js';
@@ -52,8 +52,18 @@ export interface IngestMeasurement {
   readonly generatorProcessCores: number;
   readonly sourceExhausted: boolean;
   readonly nodeMemory: readonly MemorySample[];
+  /** Peak runs: each thread's largest V8 heap, from the leader's `runtime` log lines. */
+  readonly nodeThreadHeaps?: readonly ThreadHeapReport[];
   /** The rate the warm-up measured (peak runs): what the measured part was sized for. */
   readonly probedPerSecond: number | null;
+}
+
+/** What one run changes about its fresh nodes (scripts/tune sweeps settings this way). */
+export interface NodeRunOptions {
+  /** Extra `--set PATH=VALUE` overrides for every node of the run. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** How often the leader's memory is read during the measured part; 1,000 ms by default. */
+  readonly memorySampleIntervalMs?: number;
 }
 
 export interface IngestBenchOptions {
@@ -104,16 +114,16 @@ export class IngestBench {
   }
 
   /** Starts `count` fresh nodes, runs `body` against the leader, stops them and removes their data. */
-  async #withNodes<T>(count: number, body: (leader: string, leaderPid: number) => Promise<T>): Promise<T> {
+  async #withNodes<T>(count: number, run: NodeRunOptions, body: (leader: string, leaderPid: number, leaderLogFile: string) => Promise<T>): Promise<T> {
     this.#runs += 1;
     const baseDir = path.join(this.#options.workDir, `run-${this.#runs}`);
-    const common = { profile: this.#options.profile, genesisFile: this.#options.genesisFile };
+    const common = { profile: this.#options.profile, genesisFile: this.#options.genesisFile, ...(run.settings === undefined ? {} : { settings: run.settings }) };
     let nodes: LocalNode[] = [];
     try {
       nodes = count === 1 ? [await startLocalNode({ ...common, dataDir: path.join(baseDir, 'node-1') })] : await startLocalCluster({ ...common, size: count, baseDir });
       const leader = await findLeader(nodes.map((node) => node.address));
       const leaderNode = nodes.find((node) => node.address === leader)!;
-      return await body(leader, leaderNode.pid);
+      return await body(leader, leaderNode.pid, path.join(leaderNode.dataDir, 'node.log'));
     } catch (error) {
       for (const node of nodes) this.#options.onProgress(`node ${node.address} log tail:\n${node.logTail().slice(-8).join('\n')}`);
       throw error;
@@ -128,33 +138,38 @@ export class IngestBench {
    * ramps up (JIT, first blocks), its second half is timed, and the measured part is prepared
    * from that rate before its clock starts.
    */
-  async peak(shape: WorkloadShapeSpec, nodes: number, warmupMs: number, durationMs: number): Promise<IngestMeasurement> {
+  async peak(shape: WorkloadShapeSpec, nodes: number, warmupMs: number, durationMs: number, run: NodeRunOptions = {}): Promise<IngestMeasurement> {
     const { plan, pool } = this.#poolOf(shape);
     await this.#ensureBatches(shape, this.#batchesFor(shape, shape.rateGuessPerSecond, warmupMs));
     const schedule: TransferSchedule = { kind: 'closed-loop', batchesInFlightPerStream: shape.inFlightPerStream };
     const rampMs = Math.floor(warmupMs / 2);
-    return this.#withNodes(nodes, async (leader, leaderPid) => {
+    return this.#withNodes(nodes, run, async (leader, leaderPid, leaderLogFile) => {
       this.#options.onProgress(`${nodes} node${nodes === 1 ? '' : 's'}, ${shape.id}: warm-up ${warmupMs} ms (its second half probes the rate)`);
       const probe = await driveTransfers(plan, pool, { leader, accounts: this.#options.accounts, schedule, warmupMs: rampMs, durationMs: warmupMs - rampMs });
       const next = probe.measured.nextBatchNumbers;
       await this.#ensureBatches(shape, Math.max(...next) + this.#batchesFor(shape, probe.committedPerSecond, durationMs));
       this.#options.onProgress(`  probed ${Math.floor(probe.committedPerSecond).toLocaleString('en-US')} tx/s; measuring ${durationMs} ms`);
-      const measured = await driveTransfers(plan, pool, { leader, leaderPid, accounts: this.#options.accounts, schedule, durationMs, firstBatchNumbers: next });
-      return measurementOf(nodes, shape, 'peak', schedule, warmupMs, durationMs, measured, probe.committedPerSecond, probe.audit);
+      const measured = await driveTransfers(plan, pool, { leader, leaderPid, accounts: this.#options.accounts, schedule, durationMs, firstBatchNumbers: next, ...memorySampling(run) });
+      const nodeThreadHeaps = peakThreadHeaps(await readFile(leaderLogFile, 'utf8'));
+      return { ...measurementOf(nodes, shape, 'peak', schedule, warmupMs, durationMs, measured, probe.committedPerSecond, probe.audit), nodeThreadHeaps };
     });
   }
 
   /** Open loop at `ratePerSecond` transactions per second (latency from each batch's intended start). */
-  async atRate(shape: WorkloadShapeSpec, nodes: number, ratePerSecond: number, warmupMs: number, durationMs: number): Promise<IngestMeasurement> {
+  async atRate(shape: WorkloadShapeSpec, nodes: number, ratePerSecond: number, warmupMs: number, durationMs: number, run: NodeRunOptions = {}): Promise<IngestMeasurement> {
     const { plan, pool } = this.#poolOf(shape);
     await this.#ensureBatches(shape, this.#batchesFor(shape, ratePerSecond, warmupMs + durationMs));
     const schedule: TransferSchedule = { kind: 'open-loop', transactionsPerSecond: ratePerSecond };
-    return this.#withNodes(nodes, async (leader, leaderPid) => {
+    return this.#withNodes(nodes, run, async (leader, leaderPid) => {
       this.#options.onProgress(`${nodes} node${nodes === 1 ? '' : 's'}, ${shape.id}: open loop at ${Math.floor(ratePerSecond).toLocaleString('en-US')} tx/s`);
-      const measured = await driveTransfers(plan, pool, { leader, leaderPid, accounts: this.#options.accounts, schedule, durationMs, warmupMs });
+      const measured = await driveTransfers(plan, pool, { leader, leaderPid, accounts: this.#options.accounts, schedule, durationMs, warmupMs, ...memorySampling(run) });
       return measurementOf(nodes, shape, 'half-peak', schedule, warmupMs, durationMs, measured, null, null);
     });
   }
+}
+
+function memorySampling(run: NodeRunOptions): { memorySampleIntervalMs?: number } {
+  return run.memorySampleIntervalMs === undefined ? {} : { memorySampleIntervalMs: run.memorySampleIntervalMs };
 }
 
 function measurementOf(

@@ -9,7 +9,11 @@ import { formatFigure, formatMicroseconds, formatRatio, truncate } from '../comm
 import { formatMachine, formatMachineLoad, type MachineDescription } from '../common/machine.js';
 import { describeGrpcConfiguration, headlineLimits, type LimitsReport } from '../limits/suite.js';
 import type { PreparationReport } from '../../src/loadgen/transactions/prepared-workload.js';
+import type { MemorySample, ThreadHeapReport } from '../../src/loadgen/transactions/memory-sampler.js';
 import type { IngestMeasurement } from './scenarios.js';
+
+/** The throughput shape's id: batch-signed at the profile's largest batch. */
+export const largestBatchShapeId = 'batch-signed-largest';
 
 export const ingestMarkers: SectionMarkers = {
   start: '<!-- bench:ingest:start -->',
@@ -18,11 +22,78 @@ export const ingestMarkers: SectionMarkers = {
 
 export interface NodeMemorySummary {
   readonly durationSec: number;
+  readonly sampleCount: number;
   readonly peakRssBytes: number;
   readonly finalRssBytes: number;
   readonly peakRssAnonBytes: number;
   readonly finalRssAnonBytes: number;
-  readonly sampleCount: number;
+  readonly peakRssFileBytes: number;
+  readonly finalRssFileBytes: number;
+  readonly peakRssShmemBytes: number;
+  readonly finalRssShmemBytes: number;
+  /** Per thread, its largest V8 heap figures from the node's `runtime` log lines; empty when none. */
+  readonly threadHeaps: readonly ThreadHeapReport[];
+}
+
+/** Issue #5: the whole node (every thread) under 256 MiB of RSS at full load. */
+export const nodeMemoryBoundBytes = 256 * 2 ** 20;
+
+export function summarizeNodeMemory(samples: readonly MemorySample[], durationSec: number, threadHeaps: readonly ThreadHeapReport[]): NodeMemorySummary | null {
+  if (samples.length === 0) return null;
+  const last = samples[samples.length - 1]!;
+  const peak = (field: 'rssBytes' | 'rssAnonBytes' | 'rssFileBytes' | 'rssShmemBytes') => Math.max(...samples.map((sample) => sample[field]));
+  return {
+    durationSec,
+    sampleCount: samples.length,
+    peakRssBytes: peak('rssBytes'),
+    finalRssBytes: last.rssBytes,
+    peakRssAnonBytes: peak('rssAnonBytes'),
+    finalRssAnonBytes: last.rssAnonBytes,
+    peakRssFileBytes: peak('rssFileBytes'),
+    finalRssFileBytes: last.rssFileBytes,
+    peakRssShmemBytes: peak('rssShmemBytes'),
+    finalRssShmemBytes: last.rssShmemBytes,
+    threadHeaps,
+  };
+}
+
+function memoryVerdict(label: string, bytes: number): string {
+  const bound = mebibytes(nodeMemoryBoundBytes);
+  return bytes <= nodeMemoryBoundBytes
+    ? `| ${label} ≤ ${bound} | ${mebibytes(bytes)} | met |`
+    : `| ${label} ≤ ${bound} | ${mebibytes(bytes)} | **missed** by ${mebibytes(bytes - nodeMemoryBoundBytes)} |`;
+}
+
+/**
+ * The memory table of one node run: the RSS parts (peak and final), each thread's V8 heap when
+ * the node logged it, and the verdicts against the 256 MiB bound. `source` says which run it is.
+ */
+export function formatNodeMemory(memory: NodeMemorySummary, source: string): string[] {
+  const lines = [
+    `${source}, from \`/proc/<pid>/status\` every second (${count(memory.sampleCount)} samples). VmRSS = RssAnon + RssFile + RssShmem, every thread: ` +
+      'RssAnon is private memory (V8 heaps, malloc, the shard rings), what a leak grows; RssFile is mapped file pages (the executable, LMDB), ' +
+      'which the kernel can drop and re-read when memory runs short.',
+    '',
+    '| | VmRSS | RssAnon | RssFile | RssShmem |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| peak | ${mebibytes(memory.peakRssBytes)} | ${mebibytes(memory.peakRssAnonBytes)} | ${mebibytes(memory.peakRssFileBytes)} | ${mebibytes(memory.peakRssShmemBytes)} |`,
+    `| final | ${mebibytes(memory.finalRssBytes)} | ${mebibytes(memory.finalRssAnonBytes)} | ${mebibytes(memory.finalRssFileBytes)} | ${mebibytes(memory.finalRssShmemBytes)} |`,
+  ];
+  if (memory.threadHeaps.length > 0) {
+    lines.push(
+      '',
+      "Each thread's V8 heap, the largest value of each column over the node's `runtime` log lines (src/node/runtime-report.ts):",
+      '',
+      '| Thread | used | committed | cap | V8 malloc | external (ArrayBuffers) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...memory.threadHeaps.map(
+        (heap) =>
+          `| ${heap.thread} | ${mebibytes(heap.usedBytes)} | ${mebibytes(heap.committedBytes)} | ${mebibytes(heap.limitBytes)} | ${mebibytes(heap.mallocedBytes)} | ${mebibytes(heap.externalBytes)} |`,
+      ),
+    );
+  }
+  lines.push('', '| Bound (issue #5) | Peak | Verdict |', '| --- | ---: | --- |', memoryVerdict('VmRSS, whole node', memory.peakRssBytes), memoryVerdict('RssAnon, whole node', memory.peakRssAnonBytes));
+  return lines;
 }
 
 export interface IngestReport {
@@ -132,24 +203,17 @@ export function formatIngestSection(report: IngestReport): string {
   }
 
   if (report.memory !== null) {
-    const memory = report.memory;
     lines.push(
       '',
-      `### Node memory while a client sends as fast as it can (${truncate(memory.durationSec, 0)} s)`,
+      `### Node memory while a client sends as fast as it can (${truncate(report.memory.durationSec, 0)} s)`,
       '',
-      `The single node of the first row, from \`/proc/<pid>/status\` every second (${count(memory.sampleCount)} samples): VmRSS counts every thread and the LMDB pages mapped in; ` +
-        'RssAnon is the private part (heaps), what a leak grows.',
-      '',
-      '| | VmRSS | RssAnon |',
-      '| --- | ---: | ---: |',
-      `| peak | ${mebibytes(memory.peakRssBytes)} | ${mebibytes(memory.peakRssAnonBytes)} |`,
-      `| final | ${mebibytes(memory.finalRssBytes)} | ${mebibytes(memory.finalRssAnonBytes)} |`,
+      ...formatNodeMemory(report.memory, 'The single node of the first row'),
     );
   }
 
-  const onePeakLarge = find(report, 1, 'batch-signed-8192', 'peak');
+  const onePeakLarge = find(report, 1, largestBatchShapeId, 'peak');
   const onePeakPer = find(report, 1, 'per-transaction-1024', 'peak');
-  const threePeakLarge = find(report, 3, 'batch-signed-8192', 'peak');
+  const threePeakLarge = find(report, 3, largestBatchShapeId, 'peak');
   const threePeakPer = find(report, 3, 'per-transaction-1024', 'peak');
   const verifyOne = limits.verifyPerSecondOneThread;
   const verifyAll = limits.verifyPerSecondAllThreads;
@@ -180,10 +244,11 @@ export function formatIngestSection(report: IngestReport): string {
     ratioRow('per-transaction tx/s, 1 node', onePeakPer.committedPerSecond, `ML-DSA-65 verify, ${verifyAll?.threads ?? '?'} threads`, verifyAll?.operationsPerSecond);
     ratioRow('per-transaction tx/s, 1 node', onePeakPer.committedPerSecond, 'ledger `commitBlock` (LMDB)', limits.ledgerCommitTransactionsPerSecond);
   }
-  const halfLarge = find(report, 1, 'batch-signed-8192', 'half-peak');
+  const halfLarge = find(report, 1, largestBatchShapeId, 'half-peak');
   const halfSmall = find(report, 1, 'batch-signed-256', 'half-peak');
+  const halfTiny = find(report, 1, 'batch-signed-32', 'half-peak');
   if (grpcLatencyFloor !== undefined) {
-    for (const half of [halfLarge, halfSmall]) {
+    for (const half of [halfLarge, halfSmall, halfTiny]) {
       if (half === undefined) continue;
       ratioRow(`P50 at half peak (${describeShape(half)})`, half.latency.p50Us, `raw gRPC round trip P50, 1 batch of ${count(grpcLatencyFloor.configuration.transactionsPerBatch)} in flight`, grpcLatencyFloor.batchRoundTrip.p50Us, formatMicroseconds, true);
     }
