@@ -12,7 +12,6 @@
  * and aurigraph-leader-id / aurigraph-leader-address trailers) when this node does not lead,
  * UNAVAILABLE otherwise.
  */
-import { once } from 'node:events';
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import type * as grpc from '@grpc/grpc-js';
 import { leaderAddressTrailer, leaderIdTrailer } from '../consensus/consensus-port-protocol.js';
@@ -36,6 +35,7 @@ import { encodeReceiptBatch, type RawTransactionServiceHandlers } from '../wire/
 import { encodeBatchRejection } from './batch-rejection.js';
 import { type BatchIntake, type IntakeOutcome, StreamOrder } from './batch-intake.js';
 import type { LedgerReads } from './ledger-reads.js';
+import { drainedOrClosed } from './drained-or-closed.js';
 
 /** Receipts per ReceiptBatch message on a stream, so a large batch's answer stays a modest message. */
 const receiptsPerMessageMax = 4096;
@@ -200,10 +200,6 @@ function replyTo(result: IntakeOutcome, bytes: Buffer): Buffer[] | Promise<Buffe
   if (!result.accepted) return [encodeBatchRejection(bytes, result.error)];
   const { batchId } = result;
   return result.answer.then((answer) => encodeAnswerMessages(batchId, answer));
-}
-
-function drainedOrClosed(call: grpc.ServerDuplexStream<Buffer, Uint8Array>): Promise<unknown> {
-  return Promise.race([once(call, 'drain'), once(call, 'close'), once(call, 'cancelled')]);
 }
 
 function registerKeyTransaction(request: RegisterAccountKeyRequest): Transaction {

@@ -13,12 +13,12 @@
  * Readers: the load and soak runners plot the delay from it (src/loadgen/transactions), and the
  * ingest and memory benchmarks take each thread's heap peak from it.
  */
-import { readFileSync } from 'node:fs';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics, type HeapInfo } from 'node:v8';
 import type { Worker } from 'node:worker_threads';
 import { assert } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { readProcessMemory, type ProcessMemory } from '../proc/process-memory.js';
 import { monitorThreadEventLoop, type EventLoopDelay, type EventLoopDelayReader } from './event-loop-delay.js';
 
 export const RUNTIME_REPORT_MESSAGE = 'runtime';
@@ -49,19 +49,8 @@ export interface ThreadRuntime extends ThreadHeap {
   readonly eventLoopDelayMaxMs: number | null;
 }
 
-export interface ResidentMemory {
-  /** VmRSS: every resident page of the process, anonymous, file-backed and shared. */
-  readonly rssBytes: number;
-  /** RssAnon: private memory (heaps, malloc arenas, SharedArrayBuffer rings). */
-  readonly rssAnonBytes: number;
-  /** RssFile: mapped file pages (the executable, libraries, LMDB maps); the kernel may drop them. */
-  readonly rssFileBytes: number;
-  /** RssShmem: shared memory pages. */
-  readonly rssShmemBytes: number;
-}
-
 /** The fields of one `runtime` line besides time, level, msg and component. */
-export interface NodeRuntimeReport extends Partial<ResidentMemory> {
+export interface NodeRuntimeReport extends Partial<ProcessMemory> {
   /** Milliseconds the line covers (since the previous line, or since the reports started). */
   readonly periodMs: number;
   readonly threads: readonly ThreadRuntime[];
@@ -73,28 +62,6 @@ export interface ReportedThread {
   readonly worker: Worker;
   /** For threads that measure their own loop (workers/acceptor.ts, workers/raft.ts). */
   readonly eventLoopDelay?: EventLoopDelayReader;
-}
-
-function kilobytesField(status: string, name: string): number {
-  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
-  assert(match !== null, `/proc/self/status has ${name}`);
-  return Number(match[1]) * 1024;
-}
-
-/** The RSS parts of this process; undefined where /proc is not there (not Linux). */
-export function readResidentMemory(): ResidentMemory | undefined {
-  let status: string;
-  try {
-    status = readFileSync('/proc/self/status', 'utf8');
-  } catch {
-    return undefined;
-  }
-  return {
-    rssBytes: kilobytesField(status, 'VmRSS'),
-    rssAnonBytes: kilobytesField(status, 'RssAnon'),
-    rssFileBytes: kilobytesField(status, 'RssFile'),
-    rssShmemBytes: kilobytesField(status, 'RssShmem'),
-  };
 }
 
 function threadHeap(thread: string, heap: HeapInfo): ThreadHeap {
@@ -163,7 +130,7 @@ export function startRuntimeReports(logger: Logger, intervalMs: number, threads:
       const main = threadRuntime(threadHeap('main', getHeapStatistics()), performance.eventLoopUtilization(mainTotal, mainUtilization), mainDelay);
       mainUtilization = mainTotal;
       const workers = await Promise.all(threads().map(readWorker));
-      const line: NodeRuntimeReport = { periodMs: Math.round(startedMs - lastReportMs), ...readResidentMemory(), threads: [main, ...workers.flat()] };
+      const line: NodeRuntimeReport = { periodMs: Math.round(startedMs - lastReportMs), ...readProcessMemory('self'), threads: [main, ...workers.flat()] };
       lastReportMs = startedMs;
       logger.info(RUNTIME_REPORT_MESSAGE, { ...line });
     } finally {

@@ -161,6 +161,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const intervals: EncodedInterval[] = [];
   const segments: LoadRunResult[] = [];
   const generatorWarnings: string[] = [];
+  const checkpointFailures: string[] = [];
   let lastCommitted = 0;
   let lastP99: number | null = null;
   let errors = 0;
@@ -238,7 +239,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const graceUntil = Date.now() + (options.operationTimeoutMs ?? 60_000);
       while (tally.batchesWaiting > 0 && pool.failures.length === 0 && Date.now() < graceUntil) await new Promise((resolve) => setTimeout(resolve, 50));
       if (nodeExits.length > 0) break;
-      await checkpoint(elapsedMs() / 1000);
+      const checkpointAtSec = elapsedMs() / 1000;
+      try {
+        await checkpoint(checkpointAtSec);
+      } catch (error) {
+        // A node that stops answering reads ends the soak with a verdict, not a crash of the runner.
+        checkpointFailures.push(`the balance checkpoint at ${checkpointAtSec.toFixed(0)} s could not read the balances: ${error instanceof Error ? error.message : String(error)}`);
+        break;
+      }
     }
   } finally {
     finished = true;
@@ -259,6 +267,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     batchErrors: run.errorCount,
     batchErrorMessages: run.errorMessages,
     streamFailures: pool.failures,
+    checkpointFailures,
     checkpoints,
     memory,
     nodeExits,

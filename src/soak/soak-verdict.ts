@@ -30,6 +30,8 @@ export interface SoakObservations {
   readonly batchErrors: number;
   readonly batchErrorMessages: readonly string[];
   readonly streamFailures: readonly string[];
+  /** Balance checkpoints that could not be taken (the node stopped answering reads). */
+  readonly checkpointFailures: readonly string[];
   readonly checkpoints: readonly BalanceCheckpoint[];
   /** null when memory could not be sampled (the node is not on this machine). */
   readonly memory: MemoryTrend | null;
@@ -58,6 +60,7 @@ export function judgeSoak(observed: SoakObservations): SoakVerdict {
   if (audit.samples.length > 0 && reasons.length > 0) reasons.push(`examples: ${audit.samples.join(' | ')}`);
   if (observed.batchErrors > 0) reasons.push(`${observed.batchErrors} batches failed or timed out (${observed.batchErrorMessages.join('; ')})`);
   for (const failure of observed.streamFailures) reasons.push(`a stream broke: ${failure}`);
+  for (const failure of observed.checkpointFailures) reasons.push(failure);
   for (const checkpoint of observed.checkpoints) {
     if (!checkpoint.consistent) {
       reasons.push(`checkpoint ${checkpoint.index} (${checkpoint.elapsedSec.toFixed(0)} s, height ${checkpoint.height}): balances sum to ${checkpoint.total}, not the genesis total ${checkpoint.expected} (off by ${BigInt(checkpoint.total) - BigInt(checkpoint.expected)})`);

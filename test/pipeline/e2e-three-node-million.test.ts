@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildBatchSignedBatch, devSubmitter, transactionHashOf, transfer } from '../../src/client/index.js';
+import { devSubmitter } from '../../src/client/index.js';
 import { selectSignatureBackend } from '../../src/crypto/index.js';
-import { type Receipt, ReceiptStatus, type Transaction, type TxBatch } from '../../src/generated/aurigraph.js';
+import { type Receipt, ReceiptStatus, type TxBatch } from '../../src/generated/aurigraph.js';
 import { LedgerCluster } from './fixtures/cluster.js';
-import { LedgerModel, Workload, hex, streamBatches, testAccounts, testChainId } from './fixtures/e2e.js';
+import { LedgerModel, buildTransferStreams, hex, streamBatches, testAccounts } from './fixtures/e2e.js';
 
 // How many transfers; PIPELINE_CLUSTER_TRANSFERS overrides (the full run is 1,000,000).
 const transactionCount = Number(process.env['PIPELINE_CLUSTER_TRANSFERS'] ?? 1_000_000);
@@ -22,34 +22,9 @@ test(`three nodes: ${transactionCount} batch-signed transfers to the leader, one
   const submitter = devSubmitter(backend);
   const { ids, genesis } = testAccounts(accountCount, initialBalance, submitter.publicKey);
   const model = new LedgerModel(genesis);
-  const random = new Workload(3_000_003);
-
-  // Senders are split between the streams so each sender's nonces run in one stream, in order.
   const buildStarted = performance.now();
-  const nextNonce = new BigUint64Array(accountCount);
-  const streams: TxBatch[][] = Array.from({ length: streamCount }, () => []);
-  const hashesByBatch = new Map<bigint, Uint8Array>();
-  let batchId = 0n;
-  for (let first = 0; first < transactionCount; first += batchSize) {
-    batchId += 1n;
-    const stream = Number(batchId % BigInt(streamCount));
-    const size = Math.min(batchSize, transactionCount - first);
-    const transactions: Transaction[] = new Array(size);
-    for (let index = 0; index < size; index++) {
-      const sender = stream + streamCount * random.below(accountCount / streamCount);
-      let receiver = random.below(accountCount);
-      if (receiver === sender) receiver = (receiver + 1) % accountCount;
-      const nonce = nextNonce[sender]!;
-      nextNonce[sender] = nonce + 1n;
-      transactions[index] = transfer({ from: ids[sender]!, to: ids[receiver]!, amount: BigInt(1 + random.below(1_000)), nonce, fee: 1n, chainId: testChainId });
-    }
-    const hashes = transactions.map(transactionHashOf);
-    const packed = new Uint8Array(32 * size);
-    hashes.forEach((hash, index) => packed.set(hash, 32 * index));
-    hashesByBatch.set(batchId, packed);
-    streams[stream]!.push(buildBatchSignedBatch(batchId, transactions, submitter, backend, { transactionHashes: hashes }));
-  }
-  t.diagnostic(`built and signed ${Number(batchId)} batches of up to ${batchSize} in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
+  const { streams, hashesByBatch, batchCount } = buildTransferStreams({ transactionCount, batchSize, streamCount, ids, seed: 3_000_003, submitter, backend });
+  t.diagnostic(`built and signed ${batchCount} batches of up to ${batchSize} in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
 
   const cluster = await LedgerCluster.start(genesis, { args: ['--set', `batching.maxBatchTransactions=${batchSize}`], deadlineMs: 60_000 });
   try {

@@ -34,6 +34,7 @@ function observations(overrides: Partial<SoakObservations> = {}): SoakObservatio
     batchErrors: 0,
     batchErrorMessages: [],
     streamFailures: [],
+    checkpointFailures: [],
     checkpoints: conserved,
     memory: flatMemory,
     nodeExits: [],
@@ -79,8 +80,9 @@ test('memory rising past the bound in the second half: FAIL; memory not measurab
   assert.match(unmeasured.warnings.join('\n'), /memory not checked/);
 });
 
-test('a batch that timed out, a broken stream, a node that exited: each a reason to FAIL', () => {
-  const verdict = judgeSoak(observations({ batchErrors: 2, batchErrorMessages: ['OperationTimeoutError: late'], streamFailures: ['stream 1: reset'], nodeExits: ['node 127.0.0.1:9 exited with code 1'] }));
+test('a batch that timed out, a broken stream, a checkpoint that could not read, a node that exited: each a reason to FAIL', () => {
+  const verdict = judgeSoak(observations({ batchErrors: 2, batchErrorMessages: ['OperationTimeoutError: late'], streamFailures: ['stream 1: reset'], checkpointFailures: ['the balance checkpoint at 590 s could not read the balances: 14 UNAVAILABLE'], nodeExits: ['node 127.0.0.1:9 exited with code 1'] }));
   assert.equal(verdict.verdict, 'FAIL');
-  assert.equal(verdict.reasons.length, 3);
+  assert.equal(verdict.reasons.length, 4);
+  assert.match(verdict.reasons.join('\n'), /checkpoint at 590 s could not read the balances/);
 });

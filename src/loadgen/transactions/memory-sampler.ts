@@ -1,4 +1,4 @@
-import { readProcessMemory } from './process-memory.js';
+import { readProcessMemory } from '../../proc/process-memory.js';
 import { runtimeReportsIn, type ThreadRuntimeReport } from './runtime-line.js';
 
 /**

@@ -1,38 +1,8 @@
 /**
- * Memory of a process on this machine, from /proc/<pid>/status: VmRSS (all threads, anonymous
- * and file-backed pages) and RssAnon (heap and other private memory: what a leak grows; LMDB's
- * mapped file pages are RssFile and grow with the database, which is not a leak). And the pid of
- * the process listening on a local TCP port, so an attached node's memory can be read too.
+ * The pid of the process listening on a local TCP port, so an attached node's memory can be read
+ * too (src/proc/process-memory.ts reads it).
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-
-export interface ProcessMemory {
-  readonly rssBytes: number;
-  readonly rssAnonBytes: number;
-  readonly rssFileBytes: number;
-  readonly rssShmemBytes: number;
-}
-
-function kilobytesField(status: string, name: string): number {
-  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
-  return match ? Number(match[1]) * 1024 : 0;
-}
-
-/** The memory of process `pid`, or undefined when it is gone (or /proc is not there). */
-export function readProcessMemory(pid: number): ProcessMemory | undefined {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  return {
-    rssBytes: kilobytesField(status, 'VmRSS'),
-    rssAnonBytes: kilobytesField(status, 'RssAnon'),
-    rssFileBytes: kilobytesField(status, 'RssFile'),
-    rssShmemBytes: kilobytesField(status, 'RssShmem'),
-  };
-}
 
 const listenState = '0A';
 
