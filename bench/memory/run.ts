@@ -1,8 +1,8 @@
 /**
  * The node's memory at full load, on its own: one node (the `bench` profile) per variant, a
  * client sending batch-signed transfers as fast as the node answers (closed loop, 4 streams of
- * 8,192-transfer batches, the ingest benchmark's throughput shape) for `--seconds`, memory read
- * every second from /proc, each thread's V8 heap from the node's `runtime` log lines, and where
+ * the profile's largest batches, about 32,768 transfers in flight: the ingest benchmark's
+ * throughput shape) for `--seconds`, memory read every second from /proc, each thread's V8 heap from the node's `runtime` log lines, and where
  * the resident pages are (smaps) at the end. Variants change settings (`--set` overrides) and
  * may run the node in a memory cgroup, so knobs are compared in one run on one machine.
  * Writes BENCHMARKS.md between the bench:memory markers with --write.
@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../../src/config/index.js';
 import { selectSignatureBackend } from '../../src/crypto/index.js';
 import { invalidArgument } from '../../src/errors.js';
 import { derivedAccountsGenesis, loadAccountsFrom } from '../../src/loadgen/transactions/load-accounts.js';
@@ -31,7 +32,6 @@ import { describeMachine, formatMachine, formatMachineLoad, type MachineDescript
 import { writeSection, type SectionMarkers } from '../crypto/markdown-section.js';
 import { formatNodeMemory, nodeMemoryBoundBytes, summarizeNodeMemory, type NodeMemorySummary } from '../ingest/section.js';
 import { createMemoryCgroup, type CgroupUsage } from './cgroup.js';
-import { startNodeInCgroup } from './node-in-cgroup.js';
 import { residentByMapping, type MappingGroup } from './smaps.js';
 
 export const memoryMarkers: SectionMarkers = { start: '<!-- bench:memory:start -->', end: '<!-- bench:memory:end -->' };
@@ -40,7 +40,9 @@ const profile = 'bench';
 const accountCount = 1024;
 const prepareThreads = 2;
 const streams = 4;
-const batchSize = 8192;
+/** The ingest benchmark's throughput shape: the profile's largest batch, ~32,768 transfers in flight. */
+const batchSize = loadConfig({ profile, env: {} }).batching.maxBatchTransactions;
+const batchesInFlightPerStream = Math.max(1, Math.round(32_768 / (streams * batchSize)));
 const warmupMs = 4000;
 /** The node logs its threads' heaps this often during a run (log.runtimeReportIntervalMs). */
 const heapReportIntervalMs = 2000;
@@ -142,7 +144,7 @@ try {
     const cgroup = variant.cgroupMib === null ? null : createMemoryCgroup(`aurigraph-memory-${process.pid}-${index}`, variant.cgroupMib * 2 ** 20);
     let node: LocalNode;
     try {
-      node = cgroup === null ? await startLocalNode({ profile, dataDir, genesisFile, settings }) : await startNodeInCgroup(cgroup.wrapperCommand, { profile, dataDir, genesisFile, settings });
+      node = await startLocalNode({ profile, dataDir, genesisFile, settings, ...(cgroup === null ? {} : { launcher: cgroup.wrapperCommand }) });
     } catch (error) {
       cgroup?.remove();
       throw error;
@@ -153,7 +155,7 @@ try {
         leader: node.address,
         leaderPid: node.pid,
         accounts,
-        schedule: { kind: 'closed-loop', batchesInFlightPerStream: 1 },
+        schedule: { kind: 'closed-loop', batchesInFlightPerStream },
         warmupMs,
         durationMs: options.seconds * 1000,
       });
@@ -219,7 +221,7 @@ function formatMemorySection(report: { machineAtStart: MachineDescription; machi
       `at start: ${formatMachineLoad(report.machineAtStart)}; at end: ${formatMachineLoad(report.machineAtEnd)}`,
     '',
     `One node per variant (\`${profile}\` profile, fresh data folder, ${accountCount} accounts), a closed loop of batch-signed transfers as fast as it answers: ` +
-      `${streams} streams × 1 batch of ${batchSize.toLocaleString('en-US')} in flight, ${warmupMs / 1000} s warm-up, then ${report.seconds} s measured. ` +
+      `${streams} streams × ${batchesInFlightPerStream} batches of ${batchSize.toLocaleString('en-US')} in flight, ${warmupMs / 1000} s warm-up, then ${report.seconds} s measured. ` +
       `Bound: ${formatFigure(nodeMemoryBoundBytes / 2 ** 20)} MiB for the whole node (every thread). A variant with a cgroup runs the node in a cgroup v1 memory group of that size ` +
       '(memory and memory+swap limits; the node starts inside it): the kernel keeps private memory plus the page cache the node brings in (mapped LMDB pages included) under it.',
     '',

@@ -31,6 +31,11 @@ export interface LocalNodeOptions {
   /** Extra `--set PATH=VALUE` overrides. */
   readonly settings?: Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
+  /**
+   * A command the node is started through, which must exec its arguments so the pid stays the
+   * node's (bench/memory's cgroup wrapper joins a memory cgroup first). Default: none.
+   */
+  readonly launcher?: readonly string[];
 }
 
 export interface LocalNode {
@@ -67,7 +72,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<Reporti
   // secret, a random one for this process is enough (profiles other than dev require one).
   const secretEnv = 'AURIGRAPH_KEYSTORE_SECRET';
   const env = { ...process.env, [secretEnv]: process.env[secretEnv] || randomBytes(24).toString('base64url') };
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const command = [...(options.launcher ?? []), process.execPath, ...args];
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env });
   const log = createWriteStream(path.join(options.dataDir, 'node.log'), { flags: 'a' });
   const tail: string[] = [];
   const runtimeListeners = new Set<(report: NodeRuntimeReport) => void>();
