@@ -274,6 +274,7 @@ export class LedgerStore implements AccountReader {
             status: commit.statuses[index]!,
             reason: commit.reasons[index]!,
             txHash,
+            applied: commit.applied[index] === 1,
             storedBytes: transactions.storedBytes(index),
           },
           message === '' ? emptyBytes : receiptMessageBytes(message),

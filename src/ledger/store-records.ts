@@ -32,7 +32,7 @@ import { accountIdBytes, hashBytes, isU64 } from './bytes.js';
 export const heightKeyBytes = 8;
 export const positionKeyBytes = 12;
 export const txIndexEntryBytes = positionKeyBytes + 1;
-export const transactionRecordFixedBytes = 52;
+export const transactionRecordFixedBytes = 53;
 /** Receipt messages are short sentences; a longer one is cut at this many bytes. */
 export const receiptMessageBytesMax = 1024;
 
@@ -161,6 +161,8 @@ export interface TransactionRecord {
   reason: number;
   message: string;
   txHash: Uint8Array;
+  /** The transaction changed state (nonce consumed, fee taken); the tx index prefers this occurrence. */
+  applied: boolean;
   storedBytes: Uint8Array;
 }
 
@@ -192,6 +194,7 @@ export function writeTransactionRecord(target: { buffer: Buffer }, record: Omit<
   bytes.writeUInt16LE(messageBytes.length, 14);
   bytes.writeUInt32LE(record.storedBytes.length, 16);
   bytes.set(record.txHash, 20);
+  bytes[52] = record.applied ? 1 : 0;
   bytes.set(messageBytes, transactionRecordFixedBytes);
   bytes.set(record.storedBytes, transactionRecordFixedBytes + messageBytes.length);
   return bytes.subarray(0, length);
@@ -209,6 +212,8 @@ export function decodeTransactionRecord(bytes: Uint8Array): TransactionRecord {
   );
   const messageStart = transactionRecordFixedBytes;
   const storedStart = messageStart + messageLength;
+  const applied = bytes[52]!;
+  assert(applied <= 1, `a transaction record's applied flag is 0 or 1, got ${applied}`);
   return {
     batchId: view.getBigUint64(0, true),
     batchIndex: view.getUint32(8, true),
@@ -216,6 +221,7 @@ export function decodeTransactionRecord(bytes: Uint8Array): TransactionRecord {
     reason: bytes[13]!,
     message: Buffer.from(bytes.buffer, bytes.byteOffset + messageStart, messageLength).toString('utf8'),
     txHash: bytes.subarray(20, 20 + hashBytes),
+    applied: applied === 1,
     storedBytes: bytes.subarray(storedStart, storedStart + storedLength),
   };
 }
