@@ -8,10 +8,12 @@
  *                   signature or the submitter's authorisation, emit compact records
  *   seal-batch      Merkle roots of verified batches and each one's batch-signature check
  *   execute-shard   phase 1 of a committed block for one shard (src/ledger executeShard)
+ *   index-job       the ledger's tx-hash index upkeep: write a full hot table out as a run file,
+ *                   or merge runs (src/ledger/tx-index); file work kept off the main thread
  */
 import type { CryptoBackendChoice } from '../config/types.js';
 import { invalidArgument } from '../errors.js';
-import type { BlockContext, ChainParameters, ShardExecution } from '../ledger/index.js';
+import type { BlockContext, ChainParameters, IndexJob, IndexJobResult, ShardExecution } from '../ledger/index.js';
 import { readRingLayout } from '../ring/index.js';
 import { runExecuteShard } from './execute-phase-one.js';
 import { runSealBatch, type SealBatchesResult, type SealBatchTask } from './seal-batch.js';
@@ -53,7 +55,12 @@ export interface ExecuteShardTask {
   chain: ChainParameters;
 }
 
-export type ShardTask = DescribeRingTask | VerifyTask | SealBatchTask | ExecuteShardTask;
+export interface IndexJobTask {
+  kind: 'index-job';
+  job: IndexJob;
+}
+
+export type ShardTask = DescribeRingTask | VerifyTask | SealBatchTask | ExecuteShardTask | IndexJobTask;
 
 export type ShardTaskResult<T extends ShardTask> = T extends DescribeRingTask
   ? RingDescription
@@ -63,7 +70,9 @@ export type ShardTaskResult<T extends ShardTask> = T extends DescribeRingTask
       ? SealBatchesResult
       : T extends ExecuteShardTask
         ? ShardExecution
-        : never;
+        : T extends IndexJobTask
+          ? IndexJobResult
+          : never;
 
 export function createShardTaskRunner(data: ShardWorkerData) {
   const context = new WorkerContext(data);
@@ -79,6 +88,10 @@ export function createShardTaskRunner(data: ShardWorkerData) {
         return runSealBatch(context, task);
       case 'execute-shard':
         return runExecuteShard(context, task);
+      case 'index-job':
+        // A hot table is read after the commit that froze it: see that commit.
+        context.readLatestCommitted();
+        return context.store().runIndexJob(task.job);
       default:
         throw invalidArgument('kind', `unknown shard task ${JSON.stringify((task as { kind?: unknown }).kind)}`);
     }

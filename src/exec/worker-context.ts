@@ -36,7 +36,7 @@ export class WorkerContext {
 
   /** The ledger store; its reads may lag the last commit by one event-loop turn (see readLatestCommitted). */
   store(): LedgerStore {
-    this.#store ??= openLedgerStore(this.#data.ledgerDirectory);
+    this.#store ??= openLedgerStore(this.#data.ledgerDirectory, { writer: false });
     return this.#store;
   }
 

@@ -31,7 +31,7 @@ export interface OpenTransactionService {
 
 export function openTransactionService(config: NodeConfig, logger: Logger, resources: TransactionServiceResources): OpenTransactionService {
   const serviceLogger = logger.child({ component: 'transaction-service' });
-  const store = openLedgerStore(ledgerDirectoryFor(config));
+  const store = openLedgerStore(ledgerDirectoryFor(config), { writer: false });
   try {
     const link = new PipelineLink(resources.pipelinePort);
     const intake = new BatchIntake({

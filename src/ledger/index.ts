@@ -44,3 +44,4 @@ export {
   type LogEntryContext,
 } from './ledger-store.js';
 export { receiptMessageBytesMax } from './store-records.js';
+export type { IndexJob, IndexJobResult, TxHashIndexOptions } from './tx-index/tx-hash-index.js';

@@ -1,18 +1,26 @@
 /**
- * The ledger's LMDB store: accounts, public keys, blocks, receipts with their transactions, the
- * tx-hash index, and the head (applied Raft index, last block, state root).
+ * The ledger store. State lives in LMDB: accounts, public keys, the hot part of the tx-hash
+ * index and the head (applied Raft index, last block, state root). History lives in plain
+ * append-only files read with pread: blocks with their receipts and transactions in the block
+ * archive (archive/), the cold part of the tx-hash index in run files (tx-index/). LMDB maps its
+ * file and every page the node touches stays in its RSS, so only state that stays small goes
+ * there; history grows without bound and stays in the OS page cache (BENCHMARKS.md "Node
+ * memory").
  *
- * Crash safety. A block's accounts, keys, block record, receipts, index entries and the new head
- * (applied index included) are written in ONE LMDB transaction, so the store is always at a block
- * boundary: after a crash it holds blocks 1..h exactly and the applied index of block h, and the
- * node replays the Raft log from there (docs/pipeline.md, Recovery).
+ * Crash safety. A block's blob is appended to the archive first, then its accounts, keys, index
+ * entries and the new head (applied index included) are written in ONE LMDB transaction, so the
+ * head is always at a block boundary: after a crash it names blocks 1..h exactly and the applied
+ * index of block h; the writer cuts the archive back to h on open, and the node replays the Raft
+ * log from there (docs/pipeline.md, Recovery). Readers never look past the head.
  *
- * The environment is opened `noSync` (and with a write map): a process crash, even SIGKILL,
- * loses nothing LMDB committed, because committed pages live in the OS page cache, and never
- * exposes half a commit. An operating-system crash or power loss is another matter: without
- * fsync LMDB promises nothing for the state file (recent commits lost, or worse), so after one
- * the state must be rebuilt from the Raft log or a peer. `close()` flushes to disk.
+ * The environment is opened `noSync` (and with a write map), the archive is written without
+ * fsync: a process crash, even SIGKILL, loses nothing either committed, because written pages
+ * live in the OS page cache, and never exposes half a commit. An operating-system crash or power
+ * loss is another matter: without fsync nothing is promised for the state (recent commits lost,
+ * or worse), so after one the state must be rebuilt from the Raft log or a peer. `close()`
+ * flushes to disk.
  */
+import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { assert, failedPrecondition, invalidArgument } from '../errors.js';
 import type { ReceiptStatus, RejectReason } from '../generated/aurigraph.js';
@@ -20,6 +28,8 @@ import type { Account, AccountView, RegisteredPublicKey } from './account.js';
 import { decodeAccount, encodeAccount } from './account-codec.js';
 import type { BlockExecution } from './assemble-block.js';
 import { type BlockHeader, blockHash as hashOfBlockHeader } from './block-header.js';
+import { BlockArchive } from './archive/block-archive.js';
+import { BlockBlobBuilder, decodeBlockBlob } from './archive/block-blob.js';
 import { accountIdBytes, bytesEqual, copyBytes, hashBytes, hex } from './bytes.js';
 import { type Genesis, genesisState } from './genesis.js';
 import {
@@ -33,14 +43,11 @@ import {
   encodeBlockRecord,
   encodeChainRecord,
   encodeHeadRecord,
-  heightKey,
-  positionKeyBytes,
   receiptMessageBytes,
   txIndexEntryBytes,
-  writePositionKey,
-  writeTransactionRecord,
   writeTxIndexEntry,
 } from './store-records.js';
+import { type IndexJob, type IndexJobResult, TxHashIndex, type TxHashIndexOptions } from './tx-index/tx-hash-index.js';
 import type { AccountReader, BlockContext, ChainParameters, StoredTransactions } from './types.js';
 
 export interface LedgerStoreOptions {
@@ -49,6 +56,16 @@ export interface LedgerStoreOptions {
    * default, which grows automatically.
    */
   mapSizeBytes?: number;
+  /**
+   * The one handle per directory that commits (the pipeline's main thread). On open it cuts
+   * the archive back to the head and removes index files a crash left behind. Other threads
+   * open readers. Default true.
+   */
+  writer?: boolean;
+  /** Sizes of the tx-hash index's hot tables and merges (tests make them small). */
+  index?: TxHashIndexOptions;
+  /** Largest archive segment file, bytes (tests make it small). Default: the archive's. */
+  archiveSegmentBytes?: number;
 }
 
 /** What commitBlock writes: an executed block plus what only the pipeline knows. */
@@ -123,7 +140,7 @@ export function openLedgerStore(directory: string, options: LedgerStoreOptions =
     useWritemap: true,
     ...(options.mapSizeBytes === undefined ? {} : { mapSize: options.mapSizeBytes }),
   });
-  return new LedgerStore(directory, root);
+  return new LedgerStore(directory, root, options);
 }
 
 export class LedgerStore implements AccountReader {
@@ -131,36 +148,51 @@ export class LedgerStore implements AccountReader {
   readonly #root: RootDatabase;
   readonly #accounts: Database<Uint8Array, Uint8Array>;
   readonly #publicKeys: Database<Uint8Array, Uint8Array>;
-  readonly #blocks: Database<Uint8Array, Uint8Array>;
-  readonly #transactions: Database<Uint8Array, Uint8Array>;
-  readonly #txIndex: Database<Uint8Array, Uint8Array>;
   readonly #meta: Database<Uint8Array, string>;
+  readonly #archive: BlockArchive;
+  readonly #index: TxHashIndex;
+  readonly #writer: boolean;
+  /** The writer's head; a reader reads the committed one from LMDB each time (#committedHead). */
   #head: HeadRecord | undefined;
   #chain: ChainRecord | undefined;
   #closed = false;
   /** Inside commitTogether: writes join its transaction. */
   #inGroup = false;
-  /** Reused for transaction records: LMDB copies a value during a synchronous put. */
-  readonly #recordScratch = { buffer: Buffer.allocUnsafe(4096) };
-  /** Reused for tx index entries; its first positionKeyBytes are the transactions key. */
+  readonly #blobBuilder = new BlockBlobBuilder();
   readonly #indexEntryScratch = Buffer.allocUnsafe(txIndexEntryBytes);
-  readonly #positionScratch = this.#indexEntryScratch.subarray(0, positionKeyBytes);
 
-  constructor(directory: string, root: RootDatabase) {
+  constructor(directory: string, root: RootDatabase, options: LedgerStoreOptions = {}) {
     this.directory = directory;
     this.#root = root;
+    this.#writer = options.writer ?? true;
     const binary = { keyEncoding: 'binary', encoding: 'binary' } as const;
     this.#accounts = root.openDB<Uint8Array, Uint8Array>({ name: 'accounts', ...binary });
     this.#publicKeys = root.openDB<Uint8Array, Uint8Array>({ name: 'publicKeys', ...binary });
-    this.#blocks = root.openDB<Uint8Array, Uint8Array>({ name: 'blocks', ...binary });
-    this.#transactions = root.openDB<Uint8Array, Uint8Array>({ name: 'transactions', ...binary });
-    this.#txIndex = root.openDB<Uint8Array, Uint8Array>({ name: 'txIndex', ...binary });
     this.#meta = root.openDB<Uint8Array, string>({ name: 'meta', encoding: 'binary' });
     const head = this.#meta.get(headKey);
     const chain = this.#meta.get(chainKey);
     assert((head === undefined) === (chain === undefined), `ledger at ${directory} has both a head and a chain record, or neither`);
     this.#head = head === undefined ? undefined : decodeHeadRecord(head);
     this.#chain = chain === undefined ? undefined : decodeChainRecord(chain);
+    this.#archive = BlockArchive.open(join(directory, 'archive'), {
+      writer: this.#writer,
+      ...(options.archiveSegmentBytes === undefined ? {} : { segmentBytes: options.archiveSegmentBytes }),
+    });
+    if (this.#writer) this.#cutArchiveToHead();
+    this.#index = new TxHashIndex(directory, root, this.#meta, this.#writer, options.index);
+  }
+
+  /** The archive may hold blocks past the head (appended, then a crash before the LMDB commit). */
+  #cutArchiveToHead(): void {
+    const blocksCommitted = this.#head === undefined ? 0n : this.#head.height + 1n;
+    if (this.#archive.count() < blocksCommitted) {
+      throw failedPrecondition(
+        `the ledger in data directory ${this.directory} has committed blocks 0..${blocksCommitted - 1n} but its archive ` +
+          `holds only ${this.#archive.count()}: the archive was lost or written by an older version of the node ` +
+          `(blocks kept in LMDB); rebuild this node from an empty data directory (a follower catches up from the leader)`,
+      );
+    }
+    this.#archive.truncateTo(blocksCommitted);
   }
 
   // ---- genesis ------------------------------------------------------------------------------
@@ -185,13 +217,13 @@ export class LedgerStore implements AccountReader {
       assert(genesisBlock !== undefined, 'a ledger with a chain record holds block 0');
       return { created: false, genesisHash: state.blockHash, stateRoot: genesisBlock.header.stateRoot, chain: this.chainParameters() };
     }
-    assert(this.#accounts.getCount() === 0 && this.#blocks.getCount() === 0, `ledger at ${this.directory} without genesis holds no accounts or blocks`);
+    assert(this.#accounts.getCount() === 0 && this.#archive.count() === 0n, `ledger at ${this.directory} without genesis holds no accounts or blocks`);
     const head: HeadRecord = { appliedIndex: 0n, height: 0n, blockHash: state.blockHash, stateRoot: state.header.stateRoot };
     const chain: ChainRecord = { chainId: state.chain.chainId, feeAccount: state.chain.feeAccount, genesisHash: state.blockHash };
-    this.#root.transactionSync(() => {
+    this.#blobBuilder.begin(encodeBlockRecord(state.header, state.blockHash), 0);
+    this.#appendAndWrite(0n, this.#blobBuilder.finish(), () => {
       for (const account of state.accounts) this.#accounts.putSync(account.id, encodeAccount(account));
       this.#putPublicKeys(state.registeredKeys);
-      this.#blocks.putSync(heightKey(0n), encodeBlockRecord(state.header, state.blockHash));
       this.#meta.putSync(chainKey, encodeChainRecord(chain));
       this.#meta.putSync(headKey, encodeHeadRecord(head));
     });
@@ -257,63 +289,63 @@ export class LedgerStore implements AccountReader {
     assert(commit.batchIndexes === undefined || commit.batchIndexes.length === count, 'one batch index per block transaction');
 
     const newHead: HeadRecord = { appliedIndex: commit.appliedIndex, height: header.height, blockHash: commit.blockHash, stateRoot: header.stateRoot };
+    const blob = this.#blobBuilder;
+    blob.begin(encodeBlockRecord(header, commit.blockHash), count);
+    for (let index = 0; index < count; index += 1) {
+      const message = commit.messages[index]!;
+      const applied = commit.applied[index]!;
+      assert(applied <= 1, `transaction ${index}'s applied flag is 0 or 1, got ${applied}`);
+      blob.addTransaction(
+        {
+          batchId: commit.batchId,
+          batchIndex: commit.batchIndexes === undefined ? index : commit.batchIndexes[index]!,
+          status: commit.statuses[index]!,
+          reason: commit.reasons[index]!,
+          txHash: transactions.txHash(index),
+          applied: applied === 1,
+          storedBytes: transactions.storedBytes(index),
+        },
+        message === '' ? emptyBytes : receiptMessageBytes(message),
+      );
+    }
     const indexEntry = this.#indexEntryScratch;
-    const position = this.#positionScratch;
-    this.#write(() => {
+    this.#appendAndWrite(header.height, blob.finish(), () => {
       for (const account of commit.writes) this.#accounts.putSync(account.id, encodeAccount(account));
       this.#putPublicKeys(commit.registeredKeys);
-      this.#blocks.putSync(heightKey(header.height), encodeBlockRecord(header, commit.blockHash));
+      // The index points at the occurrence of a hash that was applied (nonce consumed, fee
+      // taken), else at the latest copy that changed nothing (tx-index/occurrence.ts), so a read
+      // tells the client what happened to its transaction. It is a function of the log alone,
+      // so every replica holds the same one.
       for (let index = 0; index < count; index += 1) {
-        const txHash = transactions.txHash(index);
-        const message = commit.messages[index]!;
-        const record = writeTransactionRecord(
-          this.#recordScratch,
-          {
-            batchId: commit.batchId,
-            batchIndex: commit.batchIndexes === undefined ? index : commit.batchIndexes[index]!,
-            status: commit.statuses[index]!,
-            reason: commit.reasons[index]!,
-            txHash,
-            applied: commit.applied[index] === 1,
-            storedBytes: transactions.storedBytes(index),
-          },
-          message === '' ? emptyBytes : receiptMessageBytes(message),
-        );
-        const applied = commit.applied[index]!;
-        assert(applied <= 1, `transaction ${index}'s applied flag is 0 or 1, got ${applied}`);
-        writeTxIndexEntry(indexEntry, header.height, index, applied === 1);
-        this.#transactions.putSync(position, record);
-        // The common case, a hash never seen before, is this one put; only a hash the index
-        // already holds reads the entry there to decide (#indexAgain).
-        if (!putIfAbsent(this.#txIndex, txHash, indexEntry)) this.#indexAgain(txHash, indexEntry, header.height, index, applied === 1);
+        writeTxIndexEntry(indexEntry, header.height, index, commit.applied[index] === 1);
+        this.#index.insert(transactions.txHash(index), indexEntry);
       }
+      this.#index.endOfBlock();
       this.#meta.putSync(headKey, encodeHeadRecord(newHead));
     });
     this.#head = { ...newHead, blockHash: copyBytes(newHead.blockHash), stateRoot: copyBytes(newHead.stateRoot) };
   }
 
   /**
-   * A block transaction whose hash the index already holds. The index points at the occurrence
-   * that was applied (nonce consumed, fee taken), so a read tells the client what happened to
-   * its transaction: a copy that changed nothing (NONCE_GAP, UNKNOWN_ACCOUNT, fee unpaid: the
-   * same bytes may be sent again and commit) is indexed only while no applied one exists, the
-   * latest such copy winning, and an applied occurrence is never replaced. The index is a
-   * function of the log alone, so every replica holds the same one.
+   * Appends a block's blob to the archive, then runs `body` in the LMDB transaction (its own, or
+   * the commitTogether group's). If the transaction fails, the blob is cut off again; a group
+   * cuts everything it appended (commitTogether).
    */
-  #indexAgain(txHash: Uint8Array, indexEntry: Buffer, height: bigint, index: number, applied: boolean): void {
-    const existingBytes = this.#txIndex.get(txHash);
-    assert(existingBytes !== undefined, 'a tx index entry that refused an insert exists');
-    const existing = decodeTxIndexEntry(plainView(existingBytes));
-    if (existing.applied) {
-      // The nonce a hash commits to is consumed once: every later copy failed on it and changed nothing.
-      assert(
-        !applied,
-        `transaction ${hex(txHash)} was applied at block ${height} index ${index} and before at block ` +
-          `${existing.height} index ${existing.index}; a nonce is consumed once`,
-      );
+  #appendAndWrite(height: bigint, blob: Uint8Array, body: () => void): void {
+    assert(this.#writer, `the ledger store in ${this.directory} was opened for reading; only the writer commits`);
+    this.#archive.append(height, blob);
+    if (this.#inGroup) {
+      body();
       return;
     }
-    this.#txIndex.putSync(txHash, indexEntry);
+    const indexBefore = this.#index.writeState();
+    try {
+      this.#root.transactionSync(body);
+    } catch (error) {
+      this.#archive.truncateTo(height);
+      this.#index.restoreWriteState(indexBefore);
+      throw error;
+    }
   }
 
   /**
@@ -327,11 +359,15 @@ export class LedgerStore implements AccountReader {
     this.#checkOpen();
     assert(!this.#inGroup, 'commitTogether calls do not nest');
     const headBefore = this.#head;
+    const archivedBefore = this.#archive.count();
+    const indexBefore = this.#index.writeState();
     this.#inGroup = true;
     try {
       return this.#root.transactionSync(body);
     } catch (error) {
       this.#head = headBefore;
+      this.#archive.truncateTo(archivedBefore);
+      this.#index.restoreWriteState(indexBefore);
       throw error;
     } finally {
       this.#inGroup = false;
@@ -340,8 +376,35 @@ export class LedgerStore implements AccountReader {
 
   /** A write of its own, or part of the commitTogether group running now. */
   #write(body: () => void): void {
+    assert(this.#writer, `the ledger store in ${this.directory} was opened for reading; only the writer commits`);
     if (this.#inGroup) body();
     else this.#root.transactionSync(body);
+  }
+
+  // ---- tx-hash index maintenance (tx-index/tx-hash-index.ts) ---------------------------------
+
+  /** The writer's next index job (write out a full hot table, merge runs), if one is due. */
+  nextIndexJob(): IndexJob | undefined {
+    this.#checkOpen();
+    return this.#index.nextJob();
+  }
+
+  /** Runs an index job in this thread: a pool worker's reader, or the writer itself. */
+  runIndexJob(job: IndexJob): IndexJobResult {
+    this.#checkOpen();
+    return this.#index.runJob(job);
+  }
+
+  /** Records a job that ran (writer, between commits). */
+  completeIndexJob(job: IndexJob, result: IndexJobResult): void {
+    this.#checkOpen();
+    this.#index.completeJob(job, result);
+  }
+
+  /** The index's runs and hot-table sizes (reports, tests). */
+  describeIndex(): ReturnType<TxHashIndex['describe']> {
+    this.#checkOpen();
+    return this.#index.describe();
   }
 
   /**
@@ -365,30 +428,47 @@ export class LedgerStore implements AccountReader {
 
   /** The last block (block 0 right after genesis), or undefined before genesis. */
   lastBlock(): StoredBlock | undefined {
-    if (this.#head === undefined) return undefined;
-    const block = this.getBlock(this.#head.height);
-    assert(block !== undefined, `the head's block ${this.#head.height} is stored`);
+    this.#checkOpen();
+    const head = this.#committedHead();
+    if (head === undefined) return undefined;
+    const block = this.getBlock(head.height);
+    assert(block !== undefined, `the head's block ${head.height} is stored`);
     return block;
   }
 
   getBlock(height: bigint): StoredBlock | undefined {
     this.#checkOpen();
-    const bytes = this.#blocks.get(heightKey(height));
-    return bytes === undefined ? undefined : decodeBlockRecord(plainView(bytes));
+    if (!this.#isCommitted(height)) return undefined;
+    const bytes = this.#archive.readBlockRecord(height);
+    assert(bytes !== undefined, `committed block ${height} is in the archive of ${this.directory}`);
+    return decodeBlockRecord(plainView(bytes));
   }
 
-  /** The hashes of a block's transactions, in block order. */
+  /** The hashes of a block's transactions, in block order; empty for a block not committed. */
   getBlockTransactionHashes(height: bigint): Uint8Array[] {
     this.#checkOpen();
-    const start = Buffer.alloc(positionKeyBytes);
-    const end = Buffer.alloc(positionKeyBytes);
-    writePositionKey(start, height, 0);
-    writePositionKey(end, height + 1n, 0);
+    if (!this.#isCommitted(height)) return [];
+    const blob = this.#archive.readBlob(height);
+    assert(blob !== undefined, `committed block ${height} is in the archive of ${this.directory}`);
+    const block = decodeBlockBlob(plainView(blob));
     const hashes: Uint8Array[] = [];
-    for (const { value } of this.#transactions.getRange({ start, end })) {
-      hashes.push(copyBytes(decodeTransactionRecord(value).txHash));
+    for (let index = 0; index < block.transactionCount; index += 1) {
+      hashes.push(copyBytes(decodeTransactionRecord(block.transactionRecord(index)).txHash));
     }
     return hashes;
+  }
+
+  /** The head as committed: the writer's own, or what this reader's LMDB snapshot holds. */
+  #committedHead(): HeadRecord | undefined {
+    if (this.#writer) return this.#head;
+    const bytes = this.#meta.get(headKey);
+    return bytes === undefined ? undefined : decodeHeadRecord(bytes);
+  }
+
+  /** Blocks past the head may sit in the archive (appended, LMDB commit pending or lost). */
+  #isCommitted(height: bigint): boolean {
+    const head = this.#committedHead();
+    return head !== undefined && height >= 0n && height <= head.height;
   }
 
   // ---- transactions and receipts -------------------------------------------------------------
@@ -404,10 +484,11 @@ export class LedgerStore implements AccountReader {
   getTransaction(txHash: Uint8Array): StoredTransaction | undefined {
     this.#checkOpen();
     if (txHash.length !== hashBytes) throw invalidArgument('txHash', `must be ${hashBytes} bytes, got ${txHash.length}`);
-    const entryBytes = this.#txIndex.get(txHash);
+    const entryBytes = this.#index.lookup(txHash);
     if (entryBytes === undefined) return undefined;
-    const { height, index } = decodeTxIndexEntry(plainView(entryBytes));
-    const recordBytes = this.#transactions.get(entryBytes.subarray(0, positionKeyBytes));
+    const { height, index } = decodeTxIndexEntry(entryBytes);
+    assert(this.#isCommitted(height), `the tx index points at committed block ${height}`);
+    const recordBytes = this.#archive.readTransactionRecord(height, index);
     assert(recordBytes !== undefined, `the tx index points at a stored transaction (block ${height}, index ${index})`);
     const record = decodeTransactionRecord(plainView(recordBytes));
     assert(bytesEqual(record.txHash, txHash), 'the tx index points at the transaction with its hash');
@@ -479,6 +560,8 @@ export class LedgerStore implements AccountReader {
     await new Promise<void>((resolve, reject) => {
       syncable.sync((error) => (error ? reject(error) : resolve()));
     });
+    this.#index.close();
+    this.#archive.close();
     await this.#root.close();
   }
 
@@ -504,18 +587,6 @@ export class LedgerStore implements AccountReader {
   #checkOpen(): void {
     if (this.#closed) throw failedPrecondition(`the ledger store in ${this.directory} is closed`);
   }
-}
-
-/**
- * Puts unless the key exists; true when it put. lmdb-js's putSync returns that at run time (in a
- * write transaction: whether the put succeeded, false for an existing key under noOverwrite),
- * though its types say void.
- */
-function putIfAbsent(database: Database<Uint8Array, Uint8Array>, key: Uint8Array, value: Uint8Array): boolean {
-  const put = database.putSync as unknown as (key: Uint8Array, value: Uint8Array, options: { noOverwrite: true }) => boolean;
-  const inserted = put.call(database, key, value, { noOverwrite: true });
-  assert(typeof inserted === 'boolean', 'lmdb-js putSync answers whether it wrote');
-  return inserted;
 }
 
 /**

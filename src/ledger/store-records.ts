@@ -180,24 +180,39 @@ export function receiptMessageBytes(message: string): Uint8Array {
  * of `target`'s buffer: put it before the next call.
  */
 export function writeTransactionRecord(target: { buffer: Buffer }, record: Omit<TransactionRecord, 'message'>, messageBytes: Uint8Array): Uint8Array {
+  const length = transactionRecordLength(record, messageBytes);
+  if (target.buffer.length < length) target.buffer = Buffer.allocUnsafe(Math.max(length, target.buffer.length * 2));
+  writeTransactionRecordAt(target.buffer, 0, record, messageBytes);
+  return target.buffer.subarray(0, length);
+}
+
+/** The bytes a transaction record takes: the fixed part, the message and the stored bytes. */
+export function transactionRecordLength(record: Pick<TransactionRecord, 'storedBytes'>, messageBytes: Uint8Array): number {
+  return transactionRecordFixedBytes + messageBytes.length + record.storedBytes.length;
+}
+
+/**
+ * Writes the record at `offset` in `target`, which must already hold it (the block archive packs
+ * a block's records into one buffer this way); returns the offset just past the record.
+ */
+export function writeTransactionRecordAt(target: Buffer, offset: number, record: Omit<TransactionRecord, 'message'>, messageBytes: Uint8Array): number {
   assert(isU64(record.batchId), 'batch id is a u64');
   assert(Number.isInteger(record.batchIndex) && record.batchIndex >= 0 && record.batchIndex <= 0xffffffff, 'batch index is a u32');
   assert(record.txHash.length === hashBytes, 'a tx hash is 32 bytes');
   assert(messageBytes.length <= receiptMessageBytesMax, 'receipt message is bounded');
-  const length = transactionRecordFixedBytes + messageBytes.length + record.storedBytes.length;
-  if (target.buffer.length < length) target.buffer = Buffer.allocUnsafe(Math.max(length, target.buffer.length * 2));
-  const bytes = target.buffer;
-  bytes.writeBigUInt64LE(record.batchId, 0);
-  bytes.writeUInt32LE(record.batchIndex, 8);
-  bytes[12] = record.status;
-  bytes[13] = record.reason;
-  bytes.writeUInt16LE(messageBytes.length, 14);
-  bytes.writeUInt32LE(record.storedBytes.length, 16);
-  bytes.set(record.txHash, 20);
-  bytes[52] = record.applied ? 1 : 0;
-  bytes.set(messageBytes, transactionRecordFixedBytes);
-  bytes.set(record.storedBytes, transactionRecordFixedBytes + messageBytes.length);
-  return bytes.subarray(0, length);
+  const end = offset + transactionRecordLength(record, messageBytes);
+  assert(Number.isInteger(offset) && offset >= 0 && end <= target.length, `a transaction record of ${end - offset} bytes fits at offset ${offset} of ${target.length}`);
+  target.writeBigUInt64LE(record.batchId, offset);
+  target.writeUInt32LE(record.batchIndex, offset + 8);
+  target[offset + 12] = record.status;
+  target[offset + 13] = record.reason;
+  target.writeUInt16LE(messageBytes.length, offset + 14);
+  target.writeUInt32LE(record.storedBytes.length, offset + 16);
+  target.set(record.txHash, offset + 20);
+  target[offset + 52] = record.applied ? 1 : 0;
+  target.set(messageBytes, offset + transactionRecordFixedBytes);
+  target.set(record.storedBytes, offset + transactionRecordFixedBytes + messageBytes.length);
+  return end;
 }
 
 export function decodeTransactionRecord(bytes: Uint8Array): TransactionRecord {

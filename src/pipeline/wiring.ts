@@ -15,6 +15,7 @@ import { logEntryBytesMaxFor } from '../wire/index.js';
 import { BlockApplier } from './block-applier.js';
 import { Coordinator } from './coordinator.js';
 import { readGenesisFile } from './genesis-file.js';
+import { IndexMaintenance } from './index-maintenance.js';
 import type { ApplyTarget, Orderer, ProposeOutcome } from './ordering.js';
 
 export interface RunningPipeline {
@@ -78,16 +79,20 @@ export async function startPipeline(config: NodeConfig, logger: Logger, pool: Sh
     onFatal,
   });
   const applier = new BlockApplier({ ledger, pool, shardCount: config.shards.count, coordinator, logger: pipelineLogger });
+  const indexMaintenance = new IndexMaintenance(ledger, pool, onFatal);
   const channel = new MessageChannel();
   coordinator.attachAcceptor(channel.port1);
 
   return {
     applyTarget: {
       apply: (entries) =>
-        applier.apply(entries).catch((error: unknown) => {
-          onFatal(error);
-          throw error;
-        }),
+        applier.apply(entries).then(
+          () => indexMaintenance.afterCommit(),
+          (error: unknown) => {
+            onFatal(error);
+            throw error;
+          },
+        ),
       snapshot: () => applier.snapshot(),
       restore: (snapshot) => applier.restore(snapshot),
       appliedIndex: () => applier.appliedIndex(),
@@ -100,6 +105,7 @@ export async function startPipeline(config: NodeConfig, logger: Logger, pool: Sh
     async close() {
       await applier.apply([]).catch(() => undefined);
       coordinator.close();
+      await indexMaintenance.close();
       await ledger.close();
     },
   };
