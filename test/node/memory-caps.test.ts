@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config/index.js';
-import { relaunchForMemoryLimits } from '../../src/node/memory-limits.js';
+import { mallocMmapThresholdBytes, relaunchForMemoryLimits } from '../../src/node/memory-limits.js';
 import { parseLogLines, startNodeProcess } from '../helpers/node-process.js';
 
 const mebibyte = 2 ** 20;
@@ -13,6 +13,7 @@ test('a process without the caps is relaunched with them; one that has them is n
   assert.ok(relaunch !== undefined);
   assert.deepEqual(relaunch.execArgv, ['--enable-source-maps', '--max-old-space-size=96', '--max-semi-space-size=2']);
   assert.equal(relaunch.env['MALLOC_ARENA_MAX'], '2');
+  assert.equal(relaunch.env['MALLOC_MMAP_THRESHOLD_'], String(128 * 1024), 'glibc keeps large blocks out of its arenas');
   assert.equal(relaunch.env['PATH'], '/bin');
   assert.equal(relaunchForMemoryLimits(memory, relaunch), undefined, 'the relaunched process does not relaunch again');
   // A user's own flag earlier on the command line is overridden, because V8 takes the last one.
@@ -21,6 +22,12 @@ test('a process without the caps is relaunched with them; one that has them is n
   // mallocArenas 0 leaves the environment as it is.
   const untouched = relaunchForMemoryLimits({ ...memory, mallocArenas: 0 }, { execArgv: [], env: { MALLOC_ARENA_MAX: '7' } });
   assert.equal(untouched?.env['MALLOC_ARENA_MAX'], '7');
+  // An operator's own mmap threshold is kept, and is no reason to relaunch.
+  const ownThreshold = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' };
+  assert.equal(relaunchForMemoryLimits(memory, { execArgv: relaunch.execArgv, env: ownThreshold }), undefined);
+  assert.equal(relaunchForMemoryLimits(memory, { execArgv: [], env: ownThreshold })?.env['MALLOC_MMAP_THRESHOLD_'], '65536');
+  // Only the threshold missing is enough to relaunch.
+  assert.equal(relaunchForMemoryLimits(memory, { execArgv: relaunch.execArgv, env: { MALLOC_ARENA_MAX: '2' } })?.env['MALLOC_MMAP_THRESHOLD_'], String(mallocMmapThresholdBytes));
 });
 
 test('a started node caps every thread as configured, on the same pid, and reports it in its runtime log line', async () => {
@@ -38,7 +45,10 @@ test('a started node caps every thread as configured, on the same pid, and repor
     const commandLine = readFileSync(`/proc/${node.child.pid}/cmdline`, 'utf8').split('\0');
     assert.ok(commandLine.includes(`--max-old-space-size=${caps.oldGeneration}`), commandLine.join(' '));
     assert.ok(commandLine.includes(`--max-semi-space-size=${caps.youngGeneration / 3}`), commandLine.join(' '));
-    assert.ok(readFileSync(`/proc/${node.child.pid}/environ`, 'utf8').split('\0').includes('MALLOC_ARENA_MAX=2'));
+    const environment = readFileSync(`/proc/${node.child.pid}/environ`, 'utf8').split('\0');
+    assert.ok(environment.includes('MALLOC_ARENA_MAX=2'));
+    const threshold = process.env['MALLOC_MMAP_THRESHOLD_'] ?? String(mallocMmapThresholdBytes);
+    assert.ok(environment.includes(`MALLOC_MMAP_THRESHOLD_=${threshold}`), 'the node runs with a fixed glibc mmap threshold');
 
     const deadline = Date.now() + 10_000;
     let report: Record<string, unknown> | undefined;
