@@ -27,9 +27,14 @@ test(`${transactionCount} batch-signed transfers over ${streamCount} streams: on
     // Each batch is checked as its receipts complete: exactly one receipt per transaction, each
     // COMMITTED and naming its transaction; the model applies it (per sender, in nonce order).
     const stateRootByHeight = new Map<bigint, string>();
+    // Every 997th receipt, read back by hash at the end: by then most of the tx-hash index has
+    // moved from its hot LMDB tables into run files, merged on the shard pool.
+    const sampledReceipts: Receipt[] = [];
+    let answered = 0;
     const onAnswered = (batch: TxBatch, receipts: Receipt[]): void => {
       batch.transactions.forEach((transaction, index) => {
         const receipt = receipts[index]!;
+        if (answered++ % 997 === 0) sampledReceipts.push(receipt);
         if (receipt.status !== ReceiptStatus.COMMITTED) assert.fail(`batch ${batch.batchId} index ${index}: ${receipt.status} ${receipt.rejectMessage}`);
         const expected = hashesByBatch.get(batch.batchId)!.subarray(32 * index, 32 * index + 32);
         if (Buffer.compare(receipt.txHash, expected) !== 0) assert.fail(`batch ${batch.batchId} index ${index}: the receipt names another transaction`);
@@ -76,6 +81,16 @@ test(`${transactionCount} batch-signed transfers over ${streamCount} streams: on
       parent = block;
     }
     assert.equal(blockTransactions, transactionCount, 'the blocks hold every transaction once');
+
+    assert.equal(sampledReceipts.length, Math.ceil(transactionCount / 997), 'every 997th receipt was sampled');
+    for (const sampled of sampledReceipts) {
+      const read = await client.transaction.getReceipt({ txHash: sampled.txHash });
+      assert.equal(read.status, ReceiptStatus.COMMITTED, `GetReceipt of ${hex(sampled.txHash)}`);
+      assert.equal(read.blockHeight, sampled.blockHeight, `GetReceipt of ${hex(sampled.txHash)}: the block its receipt named`);
+      assert.equal(read.batchId, sampled.batchId, `GetReceipt of ${hex(sampled.txHash)}: its batch`);
+      assert.equal(read.index, sampled.index, `GetReceipt of ${hex(sampled.txHash)}: its index in that batch`);
+    }
+    await assert.rejects(client.transaction.getReceipt({ txHash: new Uint8Array(32).fill(0xab) }), /NOT_FOUND|not found/i, 'an unknown hash is NOT_FOUND');
     assert.equal(stateRootByHeight.size, Number(latest.height), 'no receipt names a block that does not exist');
   } finally {
     client.close();
