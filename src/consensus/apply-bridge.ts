@@ -10,7 +10,7 @@
  * already in the port joins it and the target sees them as one call (the pipeline commits such
  * a run in one LMDB transaction), acknowledged once. Idle, that wait is one loop turn.
  */
-import type { MessagePort } from 'node:worker_threads';
+import { isMarkedAsUntransferable, type MessagePort } from 'node:worker_threads';
 import { assert, invalidArgument, unavailable } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ownedBuffer, unpackCommittedEntries, type ApplyToRaftMessage, type ProposeOutcome, type RaftToApplyMessage } from './apply-protocol.js';
@@ -19,6 +19,11 @@ import { isProposableKind } from './entry-kind.js';
 
 /** Proposes entries through the Raft thread; resolves once the leader appended them (not committed). */
 export interface Orderer {
+  /**
+   * When `data` spans the whole of its ArrayBuffer, that buffer is transferred to the Raft
+   * thread, not copied: `data` reads as empty afterwards (the coordinator builds a fresh entry
+   * for every proposal and does not touch it again). A view into a larger buffer is copied.
+   */
   propose(data: Uint8Array): Promise<ProposeOutcome>;
 }
 
@@ -31,7 +36,7 @@ export interface ApplyBridge {
 }
 
 /** What the bridge runs against the target, one after another: hand-offs, or entries gathered from several. */
-type HandOff = Exclude<RaftToApplyMessage, { type: 'proposed' | 'apply' }> | { type: 'apply-entries'; entries: CommittedEntry[] };
+type HandOff = Exclude<RaftToApplyMessage, { type: 'proposed' | 'apply' | 'apply-entry' }> | { type: 'apply-entries'; entries: CommittedEntry[] };
 
 /** Proposals waiting for the Raft thread's answer; the coordinator bounds its own in-flight work below this. */
 const pendingProposalsMax = 1_048_576;
@@ -85,8 +90,9 @@ export function startApplyBridge(port: MessagePort, target: ApplyTarget, logger:
       resolve?.(message.outcome);
       return;
     }
-    if (message.type === 'apply') {
-      for (const entry of unpackCommittedEntries(message.entries, message.count)) pendingEntries.push(entry);
+    if (message.type === 'apply' || message.type === 'apply-entry') {
+      if (message.type === 'apply') for (const entry of unpackCommittedEntries(message.entries, message.count)) pendingEntries.push(entry);
+      else pendingEntries.push({ index: message.index, term: message.term, data: new Uint8Array(message.data) });
       if (!pendingScheduled) {
         pendingScheduled = true;
         setImmediate(queuePendingEntries);
@@ -122,7 +128,7 @@ export function startApplyBridge(port: MessagePort, target: ApplyTarget, logger:
         if (waiters.size >= pendingProposalsMax) return Promise.reject(unavailable('too many proposals are waiting for the Raft thread; retry later'));
         const requestId = nextRequestId;
         nextRequestId = nextRequestId >= Number.MAX_SAFE_INTEGER ? 1 : nextRequestId + 1;
-        const buffer = ownedBuffer(data);
+        const buffer = transferableBufferOf(data);
         return new Promise((resolve) => {
           waiters.set(requestId, resolve);
           post({ type: 'propose', requestId, data: buffer }, [buffer]);
@@ -139,4 +145,14 @@ export function startApplyBridge(port: MessagePort, target: ApplyTarget, logger:
       waiters.clear();
     },
   };
+}
+
+/**
+ * `data`'s own buffer when `data` is all of it, else a copy: an entry is up to megabytes (512 KiB
+ * for 4,096 transfers) and its copy would be garbage as soon as it is posted.
+ */
+function transferableBufferOf(data: Uint8Array): ArrayBuffer {
+  const buffer = data.buffer;
+  if (buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength && !isMarkedAsUntransferable(buffer)) return buffer;
+  return ownedBuffer(data);
 }

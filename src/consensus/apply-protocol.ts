@@ -8,12 +8,19 @@
  * A conf-change entry is packed with its data prefixed by the membership kind byte (0x03), so
  * the apply side sees "kind byte first" for every non-empty entry (entry-kind.ts).
  *
+ * An entry whose data is the whole of an ArrayBuffer (a proposal the Orderer transferred to the
+ * Raft thread, committed in the Ready that appended it) travels on its own instead, as
+ * `apply-entry`, its buffer transferred onward: the Raft thread no longer needs it once the Ready
+ * is persisted and its messages are encoded, so the entry is not copied at all.
+ *
  * Raft thread → main                       main → Raft thread
  *   apply {entries, count}                   applied {index, digest?}     after each apply/restore
+ *   apply-entry {index, term, data}
  *   restore {index, data}                    snapshot {index, data}       answers snapshot-request
  *   snapshot-request                         propose {requestId, data}    the Orderer (pipeline)
  *   proposed {requestId, outcome}            apply-failed {message}       the node must stop
  */
+import { isMarkedAsUntransferable } from 'node:worker_threads';
 import { assert } from '../errors.js';
 import type { Entry } from '../raft/index.js';
 import type { AppliedDigest, CommittedEntry } from './apply-target.js';
@@ -26,6 +33,7 @@ export type ProposeOutcome =
 
 export type RaftToApplyMessage =
   | { type: 'apply'; entries: ArrayBuffer; count: number }
+  | { type: 'apply-entry'; index: number; term: number; data: ArrayBuffer }
   | { type: 'restore'; index: number; data: ArrayBuffer }
   | { type: 'snapshot-request' }
   | { type: 'proposed'; requestId: number; outcome: ProposeOutcome };
@@ -73,6 +81,17 @@ export function packCommittedEntries(entries: readonly Entry[]): ArrayBuffer {
     offset += entryHeaderBytes + data.byteLength;
   });
   return buffer;
+}
+
+/**
+ * The buffer of a committed entry that can be handed over as it is: a normal entry whose data is
+ * the whole of a transferable ArrayBuffer. Undefined for the rest (they are packed).
+ */
+export function ownedEntryBuffer(entry: Entry): ArrayBuffer | undefined {
+  if (entry.type !== 'normal') return undefined;
+  const buffer = entry.data.buffer;
+  if (!(buffer instanceof ArrayBuffer) || entry.data.byteOffset !== 0 || entry.data.byteLength !== buffer.byteLength || buffer.byteLength === 0) return undefined;
+  return isMarkedAsUntransferable(buffer) ? undefined : buffer;
 }
 
 /** The entries of a hand-off, as views onto `buffer`. */

@@ -45,7 +45,7 @@ import {
   type Role,
   type Snapshot,
 } from '../raft/index.js';
-import { ownedBuffer, packCommittedEntries, type ProposeOutcome, type RaftToApplyMessage } from './apply-protocol.js';
+import { ownedBuffer, ownedEntryBuffer, packCommittedEntries, type ProposeOutcome, type RaftToApplyMessage } from './apply-protocol.js';
 import type { AppliedDigest } from './apply-target.js';
 import { ConsensusCounters, PeerContacts } from './consensus-metrics.js';
 import { notLeader } from './leader-redirect.js';
@@ -637,9 +637,29 @@ export class RaftRuntime {
     }
   }
 
+  /**
+   * Runs of entries go packed into one transferred buffer; an entry that owns its whole buffer
+   * goes on its own, that buffer transferred (apply-protocol.ts). Safe because this runs after
+   * the Ready is persisted and its messages are encoded: nothing on this thread reads an entry's
+   * data again (advance and resolveCommitted read terms, and data only of conf-changes, which
+   * are always packed), and the unstable log drops the entries in advance().
+   */
   private handOffEntries(entries: readonly Entry[]): void {
-    const buffer = packCommittedEntries(entries);
-    this.postToApply({ type: 'apply', entries: buffer, count: entries.length }, [buffer]);
+    let runStart = 0;
+    const postRun = (end: number): void => {
+      if (end === runStart) return;
+      const run = entries.slice(runStart, end);
+      const buffer = packCommittedEntries(run);
+      this.postToApply({ type: 'apply', entries: buffer, count: run.length }, [buffer]);
+    };
+    entries.forEach((entry, position) => {
+      const owned = ownedEntryBuffer(entry);
+      if (owned === undefined) return;
+      postRun(position);
+      runStart = position + 1;
+      this.postToApply({ type: 'apply-entry', index: entry.index, term: entry.term, data: owned }, [owned]);
+    });
+    postRun(entries.length);
     this.handedIndex = entries[entries.length - 1]!.index;
   }
 
