@@ -327,25 +327,18 @@ export class LedgerStore implements AccountReader {
   }
 
   /**
-   * Appends a block's blob to the archive, then runs `body` in the LMDB transaction (its own, or
-   * the commitTogether group's). If the transaction fails, the blob is cut off again; a group
-   * cuts everything it appended (commitTogether).
+   * Appends a block's blob to the archive, then runs `body`, in the LMDB transaction of the
+   * commitTogether group running now, or in a group of its own: a failed transaction cuts the
+   * blob off again (commitTogether's rollback).
    */
   #appendAndWrite(height: bigint, blob: Uint8Array, body: () => void): void {
     assert(this.#writer, `the ledger store in ${this.directory} was opened for reading; only the writer commits`);
-    this.#archive.append(height, blob);
-    if (this.#inGroup) {
+    const appendThenWrite = (): void => {
+      this.#archive.append(height, blob);
       body();
-      return;
-    }
-    const indexBefore = this.#index.writeState();
-    try {
-      this.#root.transactionSync(body);
-    } catch (error) {
-      this.#archive.truncateTo(height);
-      this.#index.restoreWriteState(indexBefore);
-      throw error;
-    }
+    };
+    if (this.#inGroup) appendThenWrite();
+    else this.commitTogether(appendThenWrite);
   }
 
   /**

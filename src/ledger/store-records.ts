@@ -1,20 +1,17 @@
 /**
- * The byte layouts of the ledger store's LMDB keys and values (other than accounts, see
- * account-codec.ts, and block headers, see block-header.ts). Integers in keys are big-endian so
- * that LMDB's byte order is numeric order; integers in values are little-endian. Every decoder
- * asserts the layout it reads.
+ * The byte layouts of the ledger store's records (other than accounts, see account-codec.ts,
+ * block headers, see block-header.ts, and the archive's blob framing, see archive/block-blob.ts).
+ * Integers that must sort (keys, index entries) are big-endian; other integers are little-endian.
+ * Every decoder asserts the layout it reads.
  *
- *   blocks        height (u64 BE)                → header (148) || block hash (32)
- *   transactions  height (u64 BE) || index (u32 BE) → transaction record (below)
- *   txIndex       tx hash (32)                   → height (u64 BE) || index (u32 BE) || applied
- *                                                   (u8: 1 applied, 0 changed nothing); the first
- *                                                   12 bytes are the transactions key, so one
- *                                                   buffer serves both puts
- *   meta "head"   applied index u64 || height u64 || block hash (32) || state root (32)
- *   meta "chain"  chain id u32 || fee account (32) || genesis hash (32)
+ *   block record     header (148) || block hash (32): the start of a block's archive blob
+ *   tx index entry   height (u64 BE) || index (u32 BE) || applied (u8: 1 applied, 0 changed
+ *                    nothing): the value of the tx-hash index (tx-index/), in hot tables and runs
+ *   meta "head"      applied index u64 || height u64 || block hash (32) || state root (32)
+ *   meta "chain"     chain id u32 || fee account (32) || genesis hash (32)
  *
- * Transaction record: one value per transaction holds its receipt and its stored bytes, so a
- * block costs one sequential put per transaction plus one small random put (the hash index):
+ * Transaction record: one per block transaction, in its block's archive blob, holding its receipt
+ * and its stored bytes:
  *
  *   offset  0  batch id             u64
  *           8  index in batch       u32
@@ -23,7 +20,8 @@
  *          14  message length       u16 (UTF-8 bytes)
  *          16  stored bytes length  u32
  *          20  tx hash              32 bytes
- *          52  message, then stored bytes
+ *          52  applied              u8 (1: nonce consumed and fee taken; 0: changed nothing)
+ *          53  message, then stored bytes
  */
 import { assert } from '../errors.js';
 import { type BlockHeader, blockHeaderBytes, decodeBlockHeader, encodeBlockHeader } from './block-header.js';
@@ -173,17 +171,6 @@ export function receiptMessageBytes(message: string): Uint8Array {
   let end = receiptMessageBytesMax;
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
   return bytes.subarray(0, end);
-}
-
-/**
- * Writes the record into `target` (grown when too small) and returns the record's bytes, a view
- * of `target`'s buffer: put it before the next call.
- */
-export function writeTransactionRecord(target: { buffer: Buffer }, record: Omit<TransactionRecord, 'message'>, messageBytes: Uint8Array): Uint8Array {
-  const length = transactionRecordLength(record, messageBytes);
-  if (target.buffer.length < length) target.buffer = Buffer.allocUnsafe(Math.max(length, target.buffer.length * 2));
-  writeTransactionRecordAt(target.buffer, 0, record, messageBytes);
-  return target.buffer.subarray(0, length);
 }
 
 /** The bytes a transaction record takes: the fixed part, the message and the stored bytes. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 import type { AurigraphClient } from '../../src/client/index.js';
 import type { ConsensusMetrics } from '../../src/generated/aurigraph.js';
+import { waitUntil } from '../helpers/wait-until.js';
 export { freePorts } from '../../src/net/free-ports.js';
 
 /** Every node in these tests applies to the digest state machine (Raft on its own). */
@@ -24,26 +25,11 @@ export function clusterArgs(ports: readonly number[], index: number, extra: read
   return [...digestArgs, '--set', `node.id=node-${index + 1}`, '--set', `grpc.port=${ports[index]}`, '--set', `raft.peers=${peers}`, ...extra];
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep } from '../helpers/wait-until.js';
 
-/** Polls `probe` until it returns a value (not undefined); fails after `timeoutMs` naming `what`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
-    }
-    await sleep(100);
-  }
+/** Polls `probe` every 100 ms until it returns a value (not undefined); fails after `timeoutMs` naming `what`. */
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  return waitUntil(what, probe, timeoutMs);
 }
 
 export function hex(bytes: Uint8Array): string {

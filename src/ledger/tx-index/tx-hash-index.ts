@@ -105,7 +105,8 @@ export class TxHashIndex {
     assert(Number.isSafeInteger(this.#mergeFanIn) && this.#mergeFanIn >= 2, 'mergeFanIn is at least 2');
     assert(Number.isSafeInteger(this.#levelMax) && this.#levelMax >= 0, 'levelMax is a non-negative integer');
     this.#manifest = this.#readManifest();
-    this.#activeCount = this.#tables[this.#manifest.active].getCount();
+    // Only the writer counts inserts; a reader's open stays free of a table scan.
+    this.#activeCount = writer ? this.#tables[this.#manifest.active].getCount() : 0;
     if (writer) {
       mkdirSync(runDirectory(ledgerDirectory), { recursive: true });
       this.#removeOrphanFiles();
